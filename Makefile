@@ -1,0 +1,43 @@
+# xuncha — two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_PERSONS ?= 50000
+DEMO_SEED ?= 2026
+DEMO_DIR ?= demo-output
+
+.PHONY: demo test lint typecheck unit install clean bench
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+test: lint typecheck unit
+
+demo: $(STAMP)
+	$(BIN)/xuncha synth --persons $(DEMO_PERSONS) --seed $(DEMO_SEED) --out $(DEMO_DIR)/bundle
+	$(BIN)/xuncha validate $(DEMO_DIR)/bundle --format text --out $(DEMO_DIR)/validation.json
+	$(BIN)/xuncha screen $(DEMO_DIR)/bundle --round $$(cat $(DEMO_DIR)/bundle/ROUND) --stage all --out $(DEMO_DIR)/screen
+	@echo "报告已写入 / reports written to $(DEMO_DIR)/"
+
+bench: $(STAMP)
+	$(BIN)/python bench/screen.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,48 @@
+"""The narrow engine interface: the same set-based logic on any engine.
+
+Screening and comparison are written as SQL over named Arrow tables. An engine only
+has to register tables, run statements, and hand results back as Arrow. SQL is
+written once in the DuckDB dialect; other engines translate it (see ``dialect``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+import pyarrow as pa
+
+
+Params = Sequence[object] | Mapping[str, object] | None
+
+
+class Engine(Protocol):
+    """What screening and comparison need from an engine."""
+
+    name: str
+
+    def register(self, name: str, table: pa.Table) -> None:
+        """Make an Arrow table available to SQL under ``name`` (replacing any)."""
+
+    def create(self, name: str, query: str, params: Params = None) -> None:
+        """Materialise the result of ``query`` as table ``name`` (replacing any).
+
+        Values from users always go in ``params`` (``?`` placeholders), never in the text."""
+
+    def arrow(self, query: str, params: Params = None) -> pa.Table:
+        """Run ``query`` and return its result as an Arrow table."""
+
+    def scalar(self, query: str) -> object:
+        """Run ``query`` and return the first column of its first row."""
+
+    def close(self) -> None:
+        """Free the engine's resources."""
+
+
+def open_engine(name: str = "duckdb", *, memory_limit: str | None = None) -> Engine:
+    """Open an engine by name. Only the embedded engine exists for now."""
+    if name == "duckdb":
+        from xuncha.engine.duckdb_engine import DuckDBEngine
+
+        return DuckDBEngine(memory_limit=memory_limit)
+    raise ValueError(f"未知引擎 / unknown engine: {name}")

@@ -1,0 +1,378 @@
+"""Build the relationship graph of a bundle inside an engine.
+
+Tables made in the engine (all keyed by integer node ids for speed):
+
+- ``nodes(node_id, key, name, gender, birth_date, death_date, origin)``: every person,
+  every cadre-form member who could not be linked to a person, and the virtual
+  people a kinship term implies (表弟 names a cousin through a parent and an aunt we
+  may not know).
+- ``edges(edge_id, src, dst, step, kind, grp, start_date, end_date, sources)``: base
+  steps ``u`` (to a parent), ``d`` (to a child), ``s`` (to a spouse). Every edge comes
+  with its reverse (ids ``2k`` and ``2k+1``) and keeps the ``file:row`` it rests on.
+  Edges of a chain expanded from one term share ``grp``.
+- ``kin_groups(grp, term, chain, source)``: the original term behind virtual edges.
+- ``positions_x``: positions plus the employers named on cadre forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+
+from xuncha.bundle.model import Bundle
+from xuncha.bundle.problems import Problem
+from xuncha.engine.base import Engine
+from xuncha.graph.chains import base_steps
+from xuncha.graph.complete import complete
+from xuncha.graph.members import link_members
+from xuncha.graph.terms import Reading, resolve_term
+
+KIN_ROW_SCHEMA = pa.schema(
+    [
+        ("person", pa.string()),
+        ("relative", pa.string()),
+        ("relation", pa.string()),
+        ("kind", pa.string()),
+        ("start_date", pa.date32()),
+        ("end_date", pa.date32()),
+        ("_source", pa.string()),
+    ]
+)
+
+
+@dataclass
+class GraphBuild:
+    """What building the graph produced, besides the engine tables."""
+
+    problems: list[Problem] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+    readings: dict[tuple[str, str | None], Reading | None] = field(default_factory=dict)
+
+
+@dataclass
+class _Virtual:
+    """Virtual nodes and the edges of expanded chains, built in Python."""
+
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    parent: list[dict[str, Any]] = field(default_factory=list)
+    spouse: list[dict[str, Any]] = field(default_factory=list)
+    groups: list[dict[str, Any]] = field(default_factory=list)
+
+
+def build_graph(bundle: Bundle, engine: Engine) -> GraphBuild:
+    """Register the bundle's tables in ``engine`` and build nodes and edges."""
+    out = GraphBuild()
+    _register_core(bundle, engine)
+    members = link_members(bundle, engine, out.problems)
+    engine.register("kin_rows", _kin_rows(bundle, members.rows))
+    engine.register("member_nodes", members.nodes)
+    engine.register("positions_x", members.positions)
+    out.readings = _resolve_terms(engine, out.problems)
+    engine.register("term_map", _term_map(out.readings))
+    virtual = _expand_complex(engine, out.readings)
+    _register_virtual(engine, virtual)
+    _make_nodes(engine)
+    _make_edges(engine)
+    out.stats = _stats(engine)
+    out.stats["members_linked"] = members.linked
+    out.stats["members_new"] = members.new
+    return out
+
+
+CORE_TABLES = (
+    "persons", "units", "positions", "education", "inspectors", "rounds", "round_targets",
+    "declarations", "objections", "history",
+)
+
+
+def _register_core(bundle: Bundle, engine: Engine) -> None:
+    """Every core table, with all declared columns; an absent optional table is empty."""
+    for name in CORE_TABLES:
+        table = bundle.table(name) if bundle.has(name) else pa.table({})
+        engine.register(name, complete(name, table))
+
+
+def _column(table: pa.Table, name: str, typ: pa.DataType) -> pa.Array:
+    if name in table.column_names:
+        return table.column(name).cast(typ)
+    return pa.nulls(table.num_rows, typ)
+
+
+def _kin_rows(bundle: Bundle, member_rows: pa.Table) -> pa.Table:
+    parts = [member_rows.cast(KIN_ROW_SCHEMA)]
+    if bundle.has("kinship"):
+        t = bundle.table("kinship")
+        parts.insert(
+            0,
+            pa.table(
+                {f.name: _column(t, f.name, f.type) for f in KIN_ROW_SCHEMA},
+                schema=KIN_ROW_SCHEMA,
+            ),
+        )
+    return pa.concat_tables(parts)
+
+
+def _resolve_terms(
+    engine: Engine, problems: list[Problem]
+) -> dict[tuple[str, str | None], Reading | None]:
+    pairs = engine.arrow(
+        """SELECT k.relation AS term, p.gender AS ego_gender, min(k._source) AS first
+           FROM kin_rows k LEFT JOIN persons p ON p.person_key = k.person
+           WHERE k.relation IS NOT NULL GROUP BY ALL ORDER BY ALL"""
+    ).to_pylist()
+    readings: dict[tuple[str, str | None], Reading | None] = {}
+    for row in pairs:
+        key = (row["term"], row["ego_gender"])
+        reading = resolve_term(row["term"], row["ego_gender"])
+        readings[key] = reading
+        _term_problem(reading, row, problems)
+    return readings
+
+
+def _term_problem(reading: Reading | None, row: dict[str, Any], problems: list[Problem]) -> None:
+    file, _, line = str(row["first"]).rpartition(":")
+    if reading is None:
+        problems.append(
+            Problem(
+                file=file,
+                row=int(line) if line.isdigit() else None,
+                column="relation",
+                value=row["term"],
+                reason_zh="无法识别的亲属称谓，相关行未用于关系图（同一称谓的其他行同此）",
+                reason_en="unknown kinship term; rows with it are not used in the graph",
+                level="error",
+            )
+        )
+    elif reading.ambiguous:
+        problems.append(
+            Problem(
+                file=file,
+                row=int(line) if line.isdigit() else None,
+                column="relation",
+                value=row["term"],
+                reason_zh=f"称谓有多种理解（{' / '.join(reading.readings)}），按最严格的"
+                f"「{','.join(reading.chain)}」处理",
+                reason_en=f"ambiguous term ({' / '.join(reading.readings)}); the strictest "
+                f"reading {','.join(reading.chain)} is used",
+                level="warning",
+            )
+        )
+
+
+def _term_map(readings: dict[tuple[str, str | None], Reading | None]) -> pa.Table:
+    rows = [
+        {
+            "term": term,
+            "ego_gender": gender,
+            "simple": r.simple if r else None,
+            "rel_gender": base_steps(r.chain)[-1][1] if r else None,
+            "term_kind": r.kind if r else None,
+            "known": r is not None,
+        }
+        for (term, gender), r in readings.items()
+    ]
+    schema = pa.schema(
+        [
+            ("term", pa.string()),
+            ("ego_gender", pa.string()),
+            ("simple", pa.string()),
+            ("rel_gender", pa.string()),
+            ("term_kind", pa.string()),
+            ("known", pa.bool_()),
+        ]
+    )
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+_ROWS_WITH_TERMS = """
+    SELECT k.*, t.simple, t.term_kind, p.gender AS ego_gender
+    FROM kin_rows k
+    LEFT JOIN persons p ON p.person_key = k.person
+    JOIN term_map t ON t.term = k.relation AND t.ego_gender IS NOT DISTINCT FROM p.gender
+    WHERE t.known AND k.person <> k.relative
+"""
+
+
+def _expand_complex(
+    engine: Engine, readings: dict[tuple[str, str | None], Reading | None]
+) -> _Virtual:
+    """Chains of more than one base step become virtual intermediate people."""
+    rows = engine.arrow(
+        f"SELECT * FROM ({_ROWS_WITH_TERMS}) WHERE simple IS NULL ORDER BY _source"
+    ).to_pylist()
+    virtual = _Virtual()
+    for grp, row in enumerate(rows):
+        reading = readings[(row["relation"], row["ego_gender"])]
+        assert reading is not None
+        _expand_one(virtual, grp, row, reading)
+    return virtual
+
+
+def _expand_one(virtual: _Virtual, grp: int, row: dict[str, Any], reading: Reading) -> None:
+    steps = base_steps(reading.chain)
+    kind = row["kind"] or reading.kind
+    virtual.groups.append(
+        {
+            "grp": grp,
+            "term": row["relation"],
+            "chain": ",".join(reading.chain),
+            "source": row["_source"],
+            "person": row["person"],
+        }
+    )
+    current = row["person"]
+    for i, (step, gender) in enumerate(steps):
+        last = i == len(steps) - 1
+        nxt = row["relative"] if last else f"~{row['_source']}#{i}"
+        if not last:
+            virtual.nodes.append({"key": nxt, "gender": gender})
+        fact = {"grp": grp, "source": row["_source"], "kind": kind if last else None}
+        if step == "u":
+            virtual.parent.append({"child": current, "parent": nxt, **fact})
+        elif step == "d":
+            virtual.parent.append({"child": nxt, "parent": current, **fact})
+        else:
+            dates = {"start_date": row["start_date"], "end_date": row["end_date"]} if last else {}
+            virtual.spouse.append({"a": current, "b": nxt, **fact, **dates})
+        current = nxt
+
+
+def _register_virtual(engine: Engine, v: _Virtual) -> None:
+    engine.register(
+        "virtual_nodes",
+        pa.Table.from_pylist(v.nodes, schema=pa.schema([("key", pa.string()), ("gender", pa.string())])),
+    )
+    fact = [("grp", pa.int64()), ("source", pa.string()), ("kind", pa.string())]
+    engine.register(
+        "virtual_parent",
+        pa.Table.from_pylist(
+            v.parent, schema=pa.schema([("child", pa.string()), ("parent", pa.string()), *fact])
+        ),
+    )
+    engine.register(
+        "virtual_spouse",
+        pa.Table.from_pylist(
+            [{"start_date": None, "end_date": None, **s} for s in v.spouse],
+            schema=pa.schema(
+                [("a", pa.string()), ("b", pa.string()), *fact]
+                + [("start_date", pa.date32()), ("end_date", pa.date32())]
+            ),
+        ),
+    )
+    engine.register(
+        "kin_groups",
+        pa.Table.from_pylist(
+            v.groups,
+            schema=pa.schema(
+                [("grp", pa.int64())]
+                + [(n, pa.string()) for n in ("term", "chain", "source", "person")]
+            ),
+        ),
+    )
+
+
+def _make_nodes(engine: Engine) -> None:
+    engine.create(
+        "nodes",
+        """
+        WITH all_nodes AS (
+          SELECT person_key AS key, name, gender, birth_date, death_date, false AS undated,
+                 'person' AS origin, 0 AS o
+          FROM persons
+          UNION ALL
+          SELECT key, name, gender, NULL::DATE, NULL::DATE, deceased, 'member', 1 FROM member_nodes
+          UNION ALL
+          SELECT key, NULL, gender, NULL::DATE, NULL::DATE, false, 'virtual', 2 FROM virtual_nodes
+        )
+        SELECT (row_number() OVER (ORDER BY o, key) - 1)::INTEGER AS node_id,
+               key, name, gender, birth_date, death_date, undated AS deceased_undated, origin
+        FROM all_nodes
+        """,
+    )
+
+
+_FACTS = f"""
+WITH rows AS ({_ROWS_WITH_TERMS}),
+parent_facts AS (
+  SELECT person AS child, relative AS parent, coalesce(kind, term_kind) AS kind,
+         NULL::BIGINT AS grp, _source AS source
+  FROM rows WHERE simple = 'parent'
+  UNION ALL
+  SELECT relative, person, coalesce(kind, term_kind), NULL::BIGINT, _source
+  FROM rows WHERE simple = 'child'
+  UNION ALL
+  SELECT child, parent, kind, grp, source FROM virtual_parent
+),
+spouse_facts AS (
+  SELECT person AS a, relative AS b, NULL::BIGINT AS grp, _source AS source, start_date, end_date
+  FROM rows WHERE simple = 'spouse'
+  UNION ALL
+  SELECT a, b, grp, source, start_date, end_date FROM virtual_spouse
+),
+directed AS (
+  SELECT child AS src, parent AS dst, 'u' AS step, kind, grp, source,
+         NULL::DATE AS start_date, NULL::DATE AS end_date FROM parent_facts
+  UNION ALL
+  SELECT a, b, 's', NULL, grp, source, start_date, end_date FROM spouse_facts
+),
+canon AS (  -- one undirected fact per pair and step, with all its sources
+  SELECT
+    CASE WHEN step = 's' AND src > dst THEN dst ELSE src END AS src,
+    CASE WHEN step = 's' AND src > dst THEN src ELSE dst END AS dst,
+    step, max(kind) AS kind, min(grp) AS grp,
+    list(DISTINCT source ORDER BY source) AS sources,
+    min(start_date) AS start_date,
+    CASE WHEN bool_or(end_date IS NULL) THEN NULL ELSE max(end_date) END AS end_date
+  FROM directed GROUP BY 1, 2, 3
+),
+numbered AS (
+  SELECT c.*, row_number() OVER (ORDER BY c.step, c.src, c.dst) - 1 AS k,
+         a.node_id AS a_id, b.node_id AS b_id
+  FROM canon c JOIN nodes a ON a.key = c.src JOIN nodes b ON b.key = c.dst
+)
+"""
+
+
+def _make_edges(engine: Engine) -> None:
+    engine.create(
+        "edges",
+        _FACTS
+        + """
+        SELECT (2 * k)::BIGINT AS edge_id, a_id AS src, b_id AS dst, step, kind, grp,
+               start_date, end_date, sources FROM numbered
+        UNION ALL
+        SELECT (2 * k + 1)::BIGINT, b_id, a_id, CASE step WHEN 'u' THEN 'd' ELSE step END,
+               kind, grp, start_date, end_date, sources FROM numbered
+        """,
+    )
+
+
+def _stats(engine: Engine) -> dict[str, int]:
+    row = engine.arrow(
+        """SELECT (SELECT count(*) FROM nodes) AS nodes,
+                  (SELECT count(*) FROM nodes WHERE origin = 'virtual') AS virtual_nodes,
+                  (SELECT count(*) FROM edges) AS edges"""
+    ).to_pylist()[0]
+    return {k: int(v) for k, v in row.items()}
+
+
+def active_edges_sql(on: date) -> str:
+    """Edges in force on a date: a marriage that ended, or whose spouse died, is gone."""
+    day = on.isoformat()
+    return f"""
+        SELECT e.* FROM edges e
+        JOIN nodes a ON a.node_id = e.src JOIN nodes b ON b.node_id = e.dst
+        WHERE e.step <> 's' OR (
+          (e.end_date IS NULL OR e.end_date > DATE '{day}')
+          AND NOT a.deceased_undated AND NOT b.deceased_undated
+          AND (a.death_date IS NULL OR a.death_date > DATE '{day}')
+          AND (b.death_date IS NULL OR b.death_date > DATE '{day}'))
+    """
+
+
+def keys_of(values: Iterable[str]) -> list[str]:
+    return sorted(set(values))

@@ -1,0 +1,62 @@
+"""``xuncha screen``: load, screen, write, and say what was found in plain Chinese."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from xuncha.bundle.problems import BundleError
+from xuncha.policy.model import PolicyError, load_policy
+from xuncha.screening.output import (
+    CATEGORY_ZH,
+    SEVERITY_ZH,
+    summary,
+    write_conflicts_jsonl,
+    write_xlsx,
+)
+from xuncha.screening.run import ScreenResult, screen
+
+
+def screen_command(
+    bundle_path: Path, round_id: str, *, stage: str, policy: Path | None, strict: bool, out: Path
+) -> int:
+    from xuncha.bundle.load import load_bundle
+
+    started = time.perf_counter()
+    try:
+        rules = load_policy(policy)
+        bundle = load_bundle(bundle_path, strict=strict)
+        stages = (1, 2, 3) if stage == "all" else (int(stage),)
+        result = screen(bundle, round_id, rules, stages=stages)
+    except (BundleError, PolicyError) as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 1
+    result.problems = bundle.problems + result.problems
+    write_outputs(result, out)
+    _report(result, out, time.perf_counter() - started)
+    return 0
+
+
+def write_outputs(result: ScreenResult, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    write_conflicts_jsonl(result.records, out / "conflicts.jsonl")
+    write_xlsx(result, out / "conflicts.xlsx")
+    doc = summary(result)
+    doc["problem_list"] = [p.to_dict() for p in result.problems]
+    (out / "summary.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+
+def _report(result: ScreenResult, out: Path, seconds: float) -> None:
+    doc = summary(result)
+    print(f"轮次 {result.round.round_id}（{result.round.name}，{result.round.mode}）回避审查完成，用时 {seconds:.1f} 秒")
+    print(f"  巡察对象 {doc['stats'].get('targets', 0)} 个，审查人员 {doc['stats'].get('candidates', 0)} 人，"
+          f"发现关系 {doc['conflicts']} 条")
+    for sev, n in sorted(doc["by_severity"].items(), key=lambda kv: kv[0]):
+        print(f"  {SEVERITY_ZH[sev]}：{n}")
+    cats = "，".join(f"{CATEGORY_ZH.get(c, c)} {n}" for c, n in doc["by_category"].items())
+    print(f"  按类别：{cats}")
+    if result.problems:
+        print(f"  数据问题 {len(result.problems)} 条，见 summary.json / {len(result.problems)} input problems listed in summary.json")
+    print(f"结果已写入 / written: {out / 'conflicts.jsonl'}, {out / 'conflicts.xlsx'}, {out / 'summary.json'}")

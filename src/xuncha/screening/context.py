@@ -1,0 +1,168 @@
+"""The tables of one round: its targets, candidates, key persons and staff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pyarrow as pa
+
+from xuncha.bundle.model import Bundle
+from xuncha.bundle.problems import BundleError, Problem
+from xuncha.engine.base import Engine
+from xuncha.identity.regions import resolve_region, same_region
+from xuncha.policy.model import Policy
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    round_id: str
+    name: str
+    mode: str
+    level: str
+    start_date: date
+
+
+def _missing(table: str, zh: str) -> BundleError:
+    return BundleError(
+        Problem(
+            file=table, row=None, column=None, value=None,
+            reason_zh=f"缺少「{zh}」表（{table}），无法审查该轮次",
+            reason_en=f"the bundle has no {table} table, which screening needs",
+        )
+    )
+
+
+def round_info(bundle: Bundle, round_id: str) -> RoundInfo:
+    for table, zh in (("rounds", "巡察轮次"), ("round_targets", "巡察对象"), ("inspectors", "巡察干部"),
+                      ("units", "单位"), ("positions", "任职经历")):
+        if not bundle.has(table):
+            raise _missing(table, zh)
+    rows = [r for r in bundle.table("rounds").to_pylist() if r["round_id"] == round_id]
+    if not rows:
+        known = ", ".join(sorted(str(r) for r in bundle.table("rounds").column("round_id").to_pylist()))
+        raise BundleError(
+            Problem(
+                file="rounds", row=None, column="round_id", value=round_id,
+                reason_zh=f"没有编号为「{round_id}」的轮次（已有：{known}）",
+                reason_en=f"no round with id {round_id!r} (known: {known})",
+            )
+        )
+    r = rows[0]
+    if r.get("start_date") is None:
+        raise BundleError(
+            Problem(
+                file="rounds", row=None, column="start_date", value=None,
+                reason_zh="该轮次没有开始日期，无法确定关键人员和时限",
+                reason_en="the round has no start date; key persons and look-back need one",
+            )
+        )
+    return RoundInfo(round_id, r.get("name") or round_id, r.get("mode") or "常规",
+                     r.get("level") or "县", r["start_date"])
+
+
+def setup_round(engine: Engine, info: RoundInfo, policy: Policy) -> None:
+    """Create ``targets``, ``unit_tree``, ``cands``, ``key_persons`` and ``employees``."""
+    day = f"DATE '{info.start_date.isoformat()}'"
+    engine.create(
+        "targets",
+        f"""SELECT DISTINCT u.unit_id AS target, u.name, u.region, u.type, u.system
+            FROM round_targets t JOIN units u ON u.unit_id = t.unit
+            WHERE t.round = ?""",
+        [info.round_id],
+    )
+    engine.create(
+        "unit_tree",
+        """WITH RECURSIVE tree(target, unit, depth) AS (
+             SELECT target, target, 0 FROM targets
+             UNION ALL
+             SELECT t.target, u.unit_id, t.depth + 1 FROM tree t
+             JOIN units u ON u.parent_unit = t.unit WHERE t.depth < 6)
+           SELECT DISTINCT target, unit, min(depth) AS depth FROM tree GROUP BY ALL""",
+    )
+    leaders = _list(policy.leader_roles)
+    engine.create(
+        "cands",
+        f"""SELECT i.person, n.node_id, n.name, i.home_region, i.home_unit, i.roles, i.pool,
+                   CASE WHEN list_has_any(coalesce(i.roles, []), {leaders}) THEN 1 ELSE 2 END AS stage,
+                   i._source AS source
+            FROM inspectors i JOIN nodes n ON n.key = i.person
+            WHERE coalesce(i.available, true)""",
+    )
+    current = f"(p.start_date IS NULL OR p.start_date <= {day}) AND (p.end_date IS NULL OR p.end_date >= {day})"
+    keys = _list(policy.key_roles)
+    engine.create(
+        "staff",
+        f"""SELECT t.target, p.person, p.role, p.title, p._source AS source,
+                   list_contains({keys}, p.role) AS is_key
+            FROM targets t JOIN positions_x p ON p.unit = t.target WHERE {current}""",
+    )
+    engine.create(
+        "key_persons",
+        "SELECT target, person, any_value(role) AS role, any_value(title) AS title, "
+        "min(source) AS source FROM staff WHERE is_key GROUP BY target, person",
+    )
+    engine.create(
+        "employees",
+        """SELECT target, person, any_value(role) AS role, any_value(title) AS title,
+                  min(source) AS source FROM staff s
+           WHERE NOT EXISTS (SELECT 1 FROM key_persons k WHERE k.target = s.target AND k.person = s.person)
+           GROUP BY target, person""",
+    )
+
+
+def region_matches(engine: Engine) -> None:
+    """Create ``native_in_target(person, target, field, text, source)``: the inspector's
+    native place or birthplace names the target's county. Each distinct (place text,
+    region) pair is matched once in Python, the rest is a join."""
+    pairs = engine.arrow(
+        """WITH places AS (
+             SELECT native_place AS text FROM persons WHERE person_key IN (SELECT person FROM cands)
+             UNION SELECT birthplace FROM persons WHERE person_key IN (SELECT person FROM cands))
+           SELECT DISTINCT p.text, t.region FROM places p CROSS JOIN (SELECT DISTINCT region
+             FROM targets WHERE region IS NOT NULL) t WHERE p.text IS NOT NULL"""
+    ).to_pylist()
+    hits = [r for r in pairs if same_region(r["text"], r["region"])]
+    schema = pa.schema([("text", pa.string()), ("region", pa.string())])
+    engine.register("place_hits", pa.Table.from_pylist(hits, schema=schema))
+    engine.create(
+        "native_in_target",
+        """SELECT c.person, t.target, f.field, f.text, p._source AS source
+           FROM cands c JOIN persons p ON p.person_key = c.person
+           CROSS JOIN (VALUES ('native_place'), ('birthplace')) AS v(field)
+           CROSS JOIN LATERAL (SELECT v.field AS field,
+                CASE v.field WHEN 'native_place' THEN p.native_place ELSE p.birthplace END AS text) f
+           JOIN targets t ON true
+           JOIN place_hits h ON h.text = f.text AND h.region = t.region""",
+    )
+
+
+def home_region_matches(engine: Engine) -> None:
+    """Create ``home_in_target(person, target, region)``: the inspector's home region is
+    the target's region (codes and names both accepted)."""
+    values = engine.arrow(
+        """SELECT DISTINCT home_region AS v FROM cands WHERE home_region IS NOT NULL
+           UNION SELECT DISTINCT region FROM targets WHERE region IS NOT NULL"""
+    ).column(0).to_pylist()
+    rows = []
+    for value in values:
+        region = resolve_region(value)
+        rows.append({"value": value, "code": region.code if region else value})
+    schema = pa.schema([("value", pa.string()), ("code", pa.string())])
+    engine.register("region_codes", pa.Table.from_pylist(rows, schema=schema))
+    engine.create(
+        "home_in_target",
+        """SELECT c.person, t.target, t.region FROM cands c
+           JOIN region_codes a ON a.value = c.home_region
+           JOIN targets t ON true
+           JOIN region_codes b ON b.value = t.region
+           WHERE a.code = b.code""",
+    )
+
+
+def _q(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _list(values: list[str]) -> str:
+    return "[" + ", ".join(f"'{_q(v)}'" for v in values) + "]::VARCHAR[]"

@@ -1,0 +1,95 @@
+"""Kin ties between inspectors and counterparts, as set-based SQL.
+
+Meet in the middle: walks of up to ``ceil(n/2)`` steps out from every inspector and of
+up to ``floor(n/2)`` steps out from every counterpart are joined where they meet. A walk
+only grows while its shape (``u`` up to a parent, ``d`` down to a child, ``s`` to a
+spouse) is the prefix of a canonical kin shape, and never revisits a node, so every
+path found is a simple path of at most ``n`` steps whose shape the kinship module
+classifies. One path per (inspector, counterpart, category) is kept: the shortest,
+ties broken by edge ids so that results are deterministic.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pyarrow as pa
+
+from xuncha.engine.base import Engine
+from xuncha.graph.build import active_edges_sql
+from xuncha.kinship.categories import STATUTORY, all_shapes
+from xuncha.policy.model import KinReach
+
+
+def shape_tables(reach: KinReach) -> tuple[pa.Table, pa.Table]:
+    """(shapes with their category, every prefix a walk may have)."""
+    shapes = all_shapes(max_steps=reach.max_steps, max_spouse_steps=reach.max_spouse_steps)
+    prefixes = sorted({s[:i] for s in shapes for i in range(1, len(s) + 1)})
+    return (
+        pa.table({"shape": list(shapes), "category": list(shapes.values())}),
+        pa.table({"prefix": prefixes}),
+    )
+
+
+def _walks(engine: Engine, name: str, starts: str, depth: int) -> None:
+    """Materialise ``name``: every allowed walk of 0..depth steps from ``starts``."""
+    engine.create(
+        f"{name}_0",
+        f"""SELECT node_id AS origin, node_id AS node, '' AS shape,
+                   [node_id] AS nodes, []::BIGINT[] AS edges FROM ({starts})""",
+    )
+    for k in range(1, depth + 1):
+        engine.create(
+            f"{name}_{k}",
+            f"""SELECT w.origin, e.dst AS node, w.shape || e.step AS shape,
+                       list_append(w.nodes, e.dst) AS nodes,
+                       list_append(w.edges, e.edge_id) AS edges
+                FROM {name}_{k - 1} w
+                JOIN active_edges e ON e.src = w.node
+                JOIN kin_prefix p ON p.prefix = w.shape || e.step
+                WHERE NOT list_contains(w.nodes, e.dst)""",
+        )
+    union = " UNION ALL ".join(f"SELECT * FROM {name}_{k}" for k in range(depth + 1))
+    engine.create(name, union)
+
+
+_JOIN = """
+WITH met AS (
+  SELECT f.origin AS inspector_id, b.origin AS counterpart_id,
+         f.shape || translate(reverse(b.shape), 'ud', 'du') AS shape,
+         f.edges || list_reverse(list_transform(b.edges, lambda x: x + 1 - 2 * (x % 2))) AS edges
+  FROM kin_fwd f JOIN kin_bwd b ON f.node = b.node
+  WHERE f.origin <> b.origin
+    AND NOT list_has_any(f.nodes, list_slice(b.nodes, 1, len(b.nodes) - 1))
+),
+classified AS (
+  SELECT m.*, s.category, length(m.shape) AS length FROM met m JOIN kin_shapes s USING (shape)
+),
+best AS (
+  SELECT *, row_number() OVER (
+      PARTITION BY inspector_id, counterpart_id, category ORDER BY length, edges) AS rn
+  FROM classified
+),
+kept AS (SELECT * EXCLUDE (rn) FROM best WHERE rn = 1)
+SELECT k.* FROM kept k
+WHERE k.category <> 'other_kin' OR NOT EXISTS (
+  SELECT 1 FROM kept s WHERE s.inspector_id = k.inspector_id
+    AND s.counterpart_id = k.counterpart_id AND s.category IN ({statutory}))
+"""
+
+
+def derive_kin_ties(
+    engine: Engine, *, inspectors: str, counterparts: str, on: date, reach: KinReach
+) -> None:
+    """Create table ``kin_ties(inspector_id, counterpart_id, shape, edges, category, length)``.
+
+    ``inspectors`` and ``counterparts`` are queries returning a ``node_id`` column.
+    """
+    shapes, prefixes = shape_tables(reach)
+    engine.register("kin_shapes", shapes)
+    engine.register("kin_prefix", prefixes)
+    engine.create("active_edges", active_edges_sql(on))
+    _walks(engine, "kin_fwd", inspectors, (reach.max_steps + 1) // 2)
+    _walks(engine, "kin_bwd", counterparts, reach.max_steps // 2)
+    statutory = ", ".join(f"'{c}'" for c in sorted(STATUTORY))
+    engine.create("kin_ties", _JOIN.format(statutory=statutory))

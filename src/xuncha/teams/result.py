@@ -1,0 +1,110 @@
+"""Run CP-SAT on the built model and turn its answer into an :class:`Assignment`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xuncha.teams.context import Context
+from xuncha.teams.costs import team_terms, weighted
+from xuncha.teams.cpmodel import build
+from xuncha.teams.groups import Group
+from xuncha.teams.model import (
+    ROLES,
+    Assignment,
+    Block,
+    Candidate,
+    InfeasibleTarget,
+    Member,
+    Team,
+)
+from xuncha.teams.options import Options
+
+
+class SolveError(RuntimeError):
+    """No staffing found within the time limit (Chinese / English)."""
+
+
+@dataclass
+class Solved:
+    status: str
+    groups: list[Group]
+    chosen: dict[str, list[tuple[Candidate, str]]] = field(default_factory=dict)
+    bound: float = 0.0
+
+
+def run_solver(
+    ctx: Context, groups: list[Group], options: Options, seed: int, time_limit_s: float
+) -> Solved:
+    """Solve the round; the group literals are assumptions, so infeasibility yields a core."""
+    from ortools.sat.python import cp_model
+
+    if not groups:
+        return Solved("OPTIMAL", [])
+    b = build(ctx, groups, options, seed, with_literals=True)
+    b.model.add_assumptions([b.group_literals[g.key] for g in groups])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = ctx.policy.solver_workers
+    solver.parameters.random_seed = 0
+    solver.parameters.max_time_in_seconds = time_limit_s
+    solver.parameters.max_deterministic_time = time_limit_s
+    status = solver.status_name(solver.solve(b.model))
+    if status in ("UNKNOWN", "MODEL_INVALID"):
+        raise SolveError(
+            f"在{time_limit_s}秒内未找到可行方案 / no staffing found in {time_limit_s}s"
+        )
+    if status == "INFEASIBLE":
+        return Solved(status, groups)
+    by_person = {c.person: c for c in ctx.candidates}
+    chosen: dict[str, list[tuple[Candidate, str]]] = {g.key: [] for g in groups}
+    for (person, key, role), var in sorted(b.x.items()):
+        if solver.boolean_value(var):
+            chosen[key].append((by_person[person], role))
+    offset = ctx.policy.weights.extra_skill * len(ctx.policy.required_skill_groups) * len(groups)
+    return Solved(status, groups, chosen, float(solver.best_objective_bound // b.scale + offset))
+
+
+def make_team(ctx: Context, group: Group, chosen: list[tuple[Candidate, str]]) -> Team:
+    order = {r: i for i, r in enumerate(ROLES)}
+    placed = sorted(chosen, key=lambda cr: (order[cr[1]], cr[0].person))
+    members = tuple(Member(c.person, c.name, r, c.pool, tuple(sorted(c.skills))) for c, r in placed)
+    ties = [
+        t.record
+        or {
+            "inspector": t.inspector,
+            "target": t.target,
+            "severity": t.severity,
+            "category": t.category,
+        }
+        for c, _ in placed
+        for t in ctx.group_ties(c.person, group)
+        if t.severity in ("should", "notice")
+    ]
+    terms = team_terms(ctx, group, [c for c, _ in placed])
+    objective = {**terms, "value": weighted(ctx, terms)}
+    pins = tuple(p for p in ctx.pins if p.target in group.units)
+    return Team(ctx.round.round_id, group.units, members, tuple(ties), objective, pins)
+
+
+def assemble(
+    ctx: Context,
+    solved: Solved,
+    infeasible: list[InfeasibleTarget],
+    seed: int,
+    why: tuple[dict[tuple[str, str], tuple[Block, ...]], dict[tuple[str, str], tuple[str, ...]]],
+) -> Assignment:
+    teams = tuple(make_team(ctx, g, solved.chosen[g.key]) for g in solved.groups)
+    return Assignment(
+        round=ctx.round,
+        teams=teams,
+        infeasible=tuple(sorted(infeasible, key=lambda i: i.targets)),
+        pins=tuple(ctx.pins),
+        bans=tuple(sorted(ctx.banned.values(), key=lambda b: b.person)),
+        seed=seed,
+        status=solved.status,
+        objective_total=sum(t.objective["value"] for t in teams),
+        best_bound=solved.bound,
+        candidates={c.person: c for c in ctx.candidates},
+        blocks=why[0],
+        eligible_roles=why[1],
+        group_labels={g.key: g.label for g in ctx.groups},
+    )

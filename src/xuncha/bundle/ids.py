@@ -38,7 +38,7 @@ def _fast_valid(ids: pa.Array) -> tuple[pa.Array, pa.Array]:
     """Which rows are valid 18-digit numbers, and their birth dates."""
     shaped = pc.fill_null(pc.match_substring_regex(ids, r"^\d{17}[\dX]$"), False)
     safe = pc.if_else(shaped, ids, pa.scalar("000000000000000000"))
-    total = _digit(safe, 0)
+    total = pc.multiply(_digit(safe, 0), _WEIGHTS[0])
     for i, weight in enumerate(_WEIGHTS[1:], start=1):
         total = pc.add(total, pc.multiply(_digit(safe, i), weight))
     remainder = pc.subtract(total, pc.multiply(pc.divide(total, 11), 11))

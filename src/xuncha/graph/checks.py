@@ -3,6 +3,8 @@ parents younger than their children. Called by ``xuncha validate``."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
@@ -30,7 +32,8 @@ def integrity_problems(bundle: Bundle) -> list[Problem]:
         parents = _parent_edges(engine, readings)
         problems += _cycles(parents)
         problems += _age_order(engine, parents)
-        return problems
+        problems += _gender_mismatch(engine, readings)
+        return [replace(p, table=p.table or _table_of(p.file)) for p in problems]
     finally:
         engine.close()
 
@@ -46,6 +49,11 @@ WHERE k.relation IS NOT NULL GROUP BY ALL ORDER BY ALL
 
 def _readings(engine: Engine) -> list[tuple[dict[str, Any], Reading | None]]:
     return [(r, resolve_term(r["term"], r["ego"])) for r in engine.arrow(_TERMS).to_pylist()]
+
+
+def _table_of(file: str) -> str:
+    stem = PurePath(file.split("#")[-1]).stem
+    return "family_members" if stem in ("family_members", "家庭成员") else "kinship"
 
 
 def _at(source: str) -> tuple[str, int | None]:
@@ -142,4 +150,30 @@ def _age_order(engine: Engine, edges: pa.Table) -> list[Problem]:
                            f"父母（{r['parent_born']}出生）不早于子女（{r['child_born']}出生）出生",
                            f"the parent (born {r['parent_born']}) is not older than the child "
                            f"(born {r['child_born']})", level="warning"))
+    return out
+
+
+def _gender_mismatch(engine: Engine, readings: list[tuple[dict[str, Any], Reading | None]]) -> list[Problem]:
+    """A term that names a man for a woman (姐姐 for a brother) is reported; row kept."""
+    rows = [
+        {"term": r["term"], "ego": r["ego"], "rel_gender": reading.relative_gender}
+        for r, reading in readings
+        if reading is not None and reading.relative_gender
+    ]
+    schema = pa.schema([("term", pa.string()), ("ego", pa.string()), ("rel_gender", pa.string())])
+    engine.register("term_genders", pa.Table.from_pylist(rows, schema=schema))
+    found = engine.arrow(
+        """SELECT k._source AS source, k.relation, r.gender
+           FROM kinship k LEFT JOIN persons p ON p.person_key = k.person
+           JOIN persons r ON r.person_key = k.relative
+           JOIN term_genders t ON t.term = k.relation AND t.ego IS NOT DISTINCT FROM p.gender
+           WHERE r.gender IS NOT NULL AND r.gender <> t.rel_gender ORDER BY k._source LIMIT 1000"""
+    ).to_pylist()
+    out = []
+    for r in found:
+        file, line = _at(r["source"])
+        out.append(Problem(file, line, "relation", r["relation"],
+                           f"称谓「{r['relation']}」与亲属的性别（{r['gender']}）不符，请核对",
+                           f"the term {r['relation']} does not fit the relative's gender ({r['gender']})",
+                           level="warning"))
     return out

@@ -22,6 +22,11 @@ class Reading:
     readings: tuple[str, ...]  # every chain, for the record
 
     @property
+    def relative_gender(self) -> str | None:
+        """The gender the term gives the relative (父亲: 男), None when it does not say."""
+        return base_steps(self.chain)[-1][1]
+
+    @property
     def simple(self) -> str | None:
         """'parent', 'child' or 'spouse' when the chain is one base step, else None."""
         steps = base_steps(self.chain)

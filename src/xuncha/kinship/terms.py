@@ -248,7 +248,11 @@ def _build(
     ego_gender: str | None,
     remark: str | None,
 ) -> TermParse:
-    chains = _compose(entries, ego_gender)
+    composed = _compose(entries, ego_gender)
+    chains = [chain for chain in composed if is_canonical(shape_of(chain))]
+    if not chains:  # e.g. 儿子的母亲 (a child's parent): no certain tie, see chains.canonical
+        note = "非规范亲属链，请改用标准称谓 / non-canonical chain, use a standard term"
+        return TermParse(term, normalized, [], False, False, note)
     categories = _categories(chains)
     group = any(entry.group for entry in entries)
     ambiguous = any(e.is_ambiguous() for e in entries) or (not group and len(categories) > 1)

@@ -52,13 +52,18 @@ def kin_sql(rule: Rule) -> str:
 
 def work_recent_sql(rule: Rule, on: date) -> str:
     depth = "" if rule.include_subunits else "AND u.depth = 0"
+    held = (
+        "'任职：' || coalesce(p.title, p.role, '') || '（' || " + _period("p") + " || '）'"
+    )
     return f"""
-      SELECT c.person AS inspector, u.target, p.unit AS counterpart,
-             CASE WHEN u.depth = 0 THEN '被巡察单位' ELSE '下属单位' END AS counterpart_role,
+      SELECT c.person AS inspector, u.target, u.target AS counterpart,
+             '被巡察单位' AS counterpart_role,
              'work' AS category, '{rule.id}' AS rule_id, {_severity(rule)} AS severity, c.stage,
-             [{{'from': c.person, 'relation': '任职：' || coalesce(p.title, p.role, '') || '（'
-               || {_period('p')} || '）', 'to': p.unit}}] AS steps,
-             [p._source] AS sources, NULL::BIGINT[] AS edges, 1 AS length
+             CASE WHEN u.depth = 0
+               THEN [{{'from': c.person, 'relation': {held}, 'to': p.unit}}]
+               ELSE [{{'from': c.person, 'relation': {held}, 'to': p.unit}},
+                     {{'from': p.unit, 'relation': '隶属于', 'to': u.target}}] END AS steps,
+             [p._source] AS sources, NULL::BIGINT[] AS edges, 1 + (u.depth > 0)::INTEGER AS length
       FROM cands c JOIN positions_x p ON p.person = c.person
       JOIN unit_tree u ON u.unit = p.unit {depth}
       WHERE (p.end_date IS NULL OR p.end_date >= {_years_before(on, rule.years)})

@@ -112,10 +112,16 @@ class Planter:
         raise ValueError("目标单位不足以埋设冲突 / too few targets for the planted heads")
 
     def key_person(
-        self, unit: int, male: bool, born: int, head: bool = False, since: int | None = None
+        self,
+        unit: int,
+        male: bool,
+        born: int,
+        head: bool = False,
+        since: int | None = None,
+        surname_of: int | None = None,
     ) -> int:
         """A fresh head (replacing the current one) or a fresh leadership-team member."""
-        k = self.person(male, born)
+        k = self.person(male, born, surname_of=surname_of)
         start = since if since is not None else ROUND_DAY - int(self.rng.integers(200, 900))
         if head:
             self.head_taken.add(unit)

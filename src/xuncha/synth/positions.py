@@ -64,12 +64,16 @@ class Staffing:
     start: IntArray
 
 
-def _slots(rng: np.random.Generator, units: Units) -> tuple[list[int], list[str]]:
+def _slots(
+    rng: np.random.Generator, units: Units, persons: int
+) -> tuple[list[int], list[str]]:
+    """Roles per unit; staff grows with people per unit (big counties have big offices)."""
+    scale = min(max(persons / (100 * len(units)), 1.0), 3.0)
     unit_of: list[int] = []
     role_of: list[str] = []
     for u, fam in enumerate(units.family):
         team = int(rng.integers(2, 7)) if fam != "village" else int(rng.integers(2, 4))
-        staff = int(rng.poisson(STAFF_MEAN[fam]))
+        staff = int(rng.poisson(STAFF_MEAN[fam] * scale))
         middle = staff // 4 if TITLES[fam][2] else 0
         finance = 1 if staff >= 2 or fam == "village" else 0
         roles = [HEAD] + [TEAM] * team + [MIDDLE] * middle + [FINANCE] * finance
@@ -106,7 +110,7 @@ def _fill(
 def build_positions(
     rng: np.random.Generator, people: People, units: Units
 ) -> tuple[Rows, Staffing]:
-    unit_of, role_of = _slots(rng, units)
+    unit_of, role_of = _slots(rng, units, people.size)
     holder = _fill(rng, people, units, unit_of, role_of)
     unit = np.array(unit_of, dtype=np.int64)
     key = np.array([r in (HEAD, TEAM) for r in role_of])

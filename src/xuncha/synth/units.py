@@ -76,7 +76,7 @@ class Units:
 
 
 def unit_budget(persons: int) -> int:
-    return int(min(max(persons // 100, 24), 2500))
+    return int(min(max(persons // 100, 24), 4000))
 
 
 def _county_budgets(total: int) -> list[int]:

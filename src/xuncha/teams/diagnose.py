@@ -15,6 +15,7 @@ from xuncha.teams.eligibility import all_blocks
 from xuncha.teams.groups import Group
 from xuncha.teams.model import MEMBER, Block, Candidate
 from xuncha.teams.reasons import requirement_sentence
+from xuncha.teams.sat import new_solver
 
 Option = tuple[Candidate, str, list[Block]]
 
@@ -77,9 +78,7 @@ def _feasible(
         if any(b.rule in active for b in blocks):
             m.add(x[(c.person, role)] == 0)
     _requirements(ctx, group, m, x, options, active)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = time_limit_s
+    solver = new_solver(time_limit_s)
     return bool(solver.solve(m) in (cp_model.OPTIMAL, cp_model.FEASIBLE))
 
 

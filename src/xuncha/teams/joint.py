@@ -9,6 +9,7 @@ from xuncha.teams.cpmodel import build, required_groups
 from xuncha.teams.groups import Group
 from xuncha.teams.model import MEMBER, Candidate
 from xuncha.teams.reasons import contention_sentence, names
+from xuncha.teams.sat import new_solver
 
 Options = dict[str, list[tuple[Candidate, str]]]
 
@@ -21,9 +22,7 @@ def feasible(ctx: Context, groups: list[Group], options: Options, time_limit_s: 
     b.model.clear_objective()
     literals = [b.group_literals[g.key] for g in groups]
     b.model.add_assumptions(literals)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = time_limit_s
+    solver = new_solver(time_limit_s)
     status = solver.solve(b.model)
     if status != cp_model.INFEASIBLE:
         return None

@@ -18,6 +18,7 @@ from xuncha.teams.model import (
     Team,
 )
 from xuncha.teams.options import Options
+from xuncha.teams.sat import new_solver
 
 
 class SolveError(RuntimeError):
@@ -36,17 +37,12 @@ def run_solver(
     ctx: Context, groups: list[Group], options: Options, seed: int, time_limit_s: float
 ) -> Solved:
     """Solve the round; the group literals are assumptions, so infeasibility yields a core."""
-    from ortools.sat.python import cp_model
 
     if not groups:
         return Solved("OPTIMAL", [])
     b = build(ctx, groups, options, seed, with_literals=True)
     b.model.add_assumptions([b.group_literals[g.key] for g in groups])
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = ctx.policy.solver_workers
-    solver.parameters.random_seed = 0
-    solver.parameters.max_time_in_seconds = time_limit_s
-    solver.parameters.max_deterministic_time = time_limit_s
+    solver = new_solver(time_limit_s, ctx.policy.solver_workers)
     status = solver.status_name(solver.solve(b.model))
     if status in ("UNKNOWN", "MODEL_INVALID"):
         raise SolveError(

@@ -57,9 +57,7 @@ def synth(persons: int, seed: int, out: Path, fmt: str) -> None:
 @click.option("--policy", type=click.Path(exists=True, path_type=Path), default=None)
 @click.option("--strict", is_flag=True)
 @click.option("--out", type=click.Path(path_type=Path), required=True)
-def screen(
-    bundle: Path, round_id: str, stage: str, policy: Path | None, strict: bool, out: Path
-) -> None:
+def screen(bundle: Path, round_id: str, stage: str, policy: Path | None, strict: bool, out: Path) -> None:
     """三次回避审查 / three-stage recusal screening of one round."""
     from xuncha.screening.command import screen_command
 

@@ -30,9 +30,7 @@ def csv_text(rows: list[list[str]], delimiter: str = ",") -> str:
     return buffer.getvalue()
 
 
-def write_csv(
-    path: Path, rows: list[list[str]], *, encoding: str = "utf-8", delimiter: str = ","
-) -> Path:
+def write_csv(path: Path, rows: list[list[str]], *, encoding: str = "utf-8", delimiter: str = ",") -> Path:
     path.write_bytes(csv_text(rows, delimiter).encode(encoding))
     return path
 
@@ -43,7 +41,11 @@ def minimal_bundle(root: Path) -> Path:
     write_csv(root / "persons.csv", PERSONS)
     write_csv(
         root / "units.csv",
-        [["unit_id", "name", "type"], ["U1", "县财政局", "党政机关"], ["U2", "县教育局", "事业单位"]],
+        [
+            ["unit_id", "name", "type"],
+            ["U1", "县财政局", "党政机关"],
+            ["U2", "县教育局", "事业单位"],
+        ],
     )
     write_csv(
         root / "kinship.csv",
@@ -51,7 +53,10 @@ def minimal_bundle(root: Path) -> Path:
     )
     write_csv(
         root / "positions.csv",
-        [["person", "unit", "title", "role", "start_date"], [HUSBAND, "U1", "局长", "一把手", "2020-01-01"]],
+        [
+            ["person", "unit", "title", "role", "start_date"],
+            [HUSBAND, "U1", "局长", "一把手", "2020-01-01"],
+        ],
     )
     return root
 

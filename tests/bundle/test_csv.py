@@ -117,7 +117,10 @@ def test_ragged_row_is_reported_with_its_row(tmp_path: Path) -> None:
 
 def test_quoted_newlines_keep_row_numbers(tmp_path: Path) -> None:
     root = minimal_bundle(tmp_path / "b")
-    write_csv(root / "units.csv", [["unit_id", "name"], ["U1", "县财政局\n（含国库中心）"], ["U2", "县教育局"]])
+    write_csv(
+        root / "units.csv",
+        [["unit_id", "name"], ["U1", "县财政局\n（含国库中心）"], ["U2", "县教育局"]],
+    )
     table = read_bundle(root).table("units")
     assert table.column("_row").to_pylist() == [2, 3]
     assert table.column("name").to_pylist()[0] == "县财政局\n（含国库中心）"

@@ -45,9 +45,7 @@ def test_parse_date_forms(value: object) -> None:
     assert parse_date(value) == MARCH_1
 
 
-@pytest.mark.parametrize(
-    "value", [None, "", "   ", "\u3000", float("nan"), pd.NaT, pa.scalar(None, pa.date32())]
-)
+@pytest.mark.parametrize("value", [None, "", "   ", "\u3000", float("nan"), pd.NaT, pa.scalar(None, pa.date32())])
 def test_parse_date_empty(value: object) -> None:
     assert parse_date(value) is None
 
@@ -132,9 +130,7 @@ def test_parse_month_empty(value: object) -> None:
     assert parse_month(value) is None
 
 
-@pytest.mark.parametrize(
-    "value", ["1962", 1962, 1962.0, "1962.13", "1962.00", "1962-13", "abc", "1962.123", True]
-)
+@pytest.mark.parametrize("value", ["1962", 1962, 1962.0, "1962.13", "1962.00", "1962-13", "abc", "1962.123", True])
 def test_parse_month_invalid(value: object) -> None:
     with pytest.raises(DateError) as info:
         parse_month(value)

@@ -52,20 +52,24 @@ def test_two_row_header_with_a_merged_parent(tmp_path: Path) -> None:
     book.save(root / "positions.xlsx")
     table = read_bundle(root).table("positions")
     assert table.to_pylist()[0] | {"_source": None} == {
-        "person": HUSBAND, "unit": "U1", "title": "局长", "role": None,
-        "start_date": date(2020, 1, 1), "end_date": date(2023, 3, 1),
-        "_source": None, "_row": 3,
+        "person": HUSBAND,
+        "unit": "U1",
+        "title": "局长",
+        "start_date": date(2020, 1, 1),
+        "end_date": date(2023, 3, 1),
+        "_source": None,
+        "_row": 3,
     }
 
 
 def test_parent_and_child_text_combined(tmp_path: Path) -> None:
     root = minimal_bundle(tmp_path / "b")
-    (root / "education.csv").write_text("", encoding="utf-8")
-    (root / "education.csv").unlink()
     book = Workbook()
-    rows = [["人员", "学校", "入学", None], [None, None, None, None], [HUSBAND, "县一中", "1985-09-01", None]]
-    rows[0][2], rows[0][3] = "毕业", None
-    rows = [["人员", "学校", "毕业", None], [None, None, "日期", None], [HUSBAND, "县一中", "1988-07-01", None]]
+    rows = [
+        ["人员", "学校", "毕业", None],
+        [None, None, "日期", None],
+        [HUSBAND, "县一中", "1988-07-01", None],
+    ]
     sheet = _sheet(book, "学习经历", rows, first=True)
     sheet.merge_cells("A1:A2")
     book.save(root / "education.xlsx")
@@ -77,7 +81,11 @@ def test_one_workbook_with_chinese_sheet_names(tmp_path: Path) -> None:
     book = Workbook()
     _sheet(book, "人员", PERSONS, first=True)
     _sheet(book, "单位", [["单位编码", "单位名称"], ["U1", "县财政局"]])
-    _sheet(book, "亲属关系", [["人员", "亲属", "称谓"], [HUSBAND, WIFE, "妻子"], [HUSBAND, OLD_SON, "儿子"]])
+    _sheet(
+        book,
+        "亲属关系",
+        [["人员", "亲属", "称谓"], [HUSBAND, WIFE, "妻子"], [HUSBAND, OLD_SON, "儿子"]],
+    )
     _sheet(book, "说明", [["填表说明"]])
     _sheet(book, "任职经历", [])
     path = tmp_path / "book.xlsx"
@@ -146,10 +154,14 @@ def test_parquet_tables(tmp_path: Path) -> None:
     (root / "units.csv").unlink()
     units = pa.table({"单位编码": ["U1", "U2"], "单位名称": ["甲", "乙"], "core": [1, 2]})
     pq.write_table(units, root / "units.parquet")
-    rounds = pa.table({
-        "round_id": ["R1"], "start_date": pa.array([date(2024, 3, 1)]),
-        "end_date": pa.array([datetime(2024, 5, 1)]), "core_size": [3],
-    })
+    rounds = pa.table(
+        {
+            "round_id": ["R1"],
+            "start_date": pa.array([date(2024, 3, 1)]),
+            "end_date": pa.array([datetime(2024, 5, 1)]),
+            "core_size": [3],
+        }
+    )
     pq.write_table(rounds, root / "rounds.parquet")
     (root / "payroll.parquet").write_bytes(b"PAR1 broken")
     bundle = read_bundle(root)

@@ -220,9 +220,7 @@ _CHARS = "0123456789X"
     pos=st.integers(0, 17),
     char=st.sampled_from(_CHARS),
 )
-def test_single_substitution_is_never_valid(
-    region: str, birth: date, seq: int, pos: int, char: str
-) -> None:
+def test_single_substitution_is_never_valid(region: str, birth: date, seq: int, pos: int, char: str) -> None:
     number = make_id(region, birth, seq)
     if number[pos] == char:
         return

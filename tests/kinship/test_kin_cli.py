@@ -16,8 +16,7 @@ def _lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
 def test_json_line_is_exactly_the_documented_format(capsys: pytest.CaptureFixture[str]) -> None:
     assert kin_command(["岳父"], as_json=True) == 0
     assert _lines(capsys) == [
-        '{"term": "岳父", "chains": ["w,f"], "category": "in_law", '
-        '"categories": ["in_law"], "statutory": true}'
+        '{"term": "岳父", "chains": ["w,f"], "category": "in_law", "categories": ["in_law"], "statutory": true}'
     ]
 
 

@@ -319,9 +319,7 @@ def test_group_compositions() -> None:
 
 
 def test_a_group_of_several_categories_is_mixed() -> None:
-    parsed = TermParse(
-        "x", "x", [("f",), ("w", "f")], False, True, group=True, categories=["lineal", "in_law"]
-    )
+    parsed = TermParse("x", "x", [("f",), ("w", "f")], False, True, group=True, categories=["lineal", "in_law"])
     assert parsed.category == "mixed"
     assert parsed.statutory
 

@@ -31,18 +31,19 @@ def families(draw: st.DrawFn) -> tuple[list[dict[str, object]], list[dict[str, o
     for child in range(1, n):
         for parent in draw(st.sets(st.integers(0, child - 1), max_size=2)):
             if draw(st.booleans()):
-                kinship.append({"person": f"P{child}", "relative": f"P{parent}",
-                                "relation": PARENT_TERMS[genders[parent]]})
+                kinship.append(
+                    {"person": f"P{child}", "relative": f"P{parent}", "relation": PARENT_TERMS[genders[parent]]}
+                )
             else:
-                kinship.append({"person": f"P{parent}", "relative": f"P{child}",
-                                "relation": CHILD_TERMS[genders[child]]})
+                kinship.append(
+                    {"person": f"P{parent}", "relative": f"P{child}", "relation": CHILD_TERMS[genders[child]]}
+                )
     for _ in range(draw(st.integers(0, n // 2))):
         a, b = draw(st.integers(0, n - 1)), draw(st.integers(0, n - 1))
         if a == b:
             continue
         ended = draw(st.sampled_from([None, None, date(2000, 1, 1), date(2030, 1, 1)]))
-        kinship.append({"person": f"P{a}", "relative": f"P{b}", "relation": "配偶",
-                        "end_date": ended})
+        kinship.append({"person": f"P{a}", "relative": f"P{b}", "relation": "配偶", "end_date": ended})
     return persons, kinship
 
 

@@ -24,9 +24,7 @@ def _read(path: Path) -> list[dict[str, object]]:
 
 def _screen(tmp_path: Path, round_id: str, *extra: str) -> Path:
     out = tmp_path / round_id
-    result = CliRunner().invoke(
-        main, ["screen", str(DATA / "county"), "--round", round_id, "--out", str(out), *extra]
-    )
+    result = CliRunner().invoke(main, ["screen", str(DATA / "county"), "--round", round_id, "--out", str(out), *extra])
     assert result.exit_code == 0, result.output
     return out
 
@@ -42,22 +40,42 @@ def test_conflicts_record_by_record(tmp_path: Path, round_id: str) -> None:
 
 
 def test_every_category_is_found(tmp_path: Path) -> None:
-    records = _read(_screen(tmp_path, "R1") / "conflicts.jsonl") + _read(
-        _screen(tmp_path, "R2") / "conflicts.jsonl"
-    )
+    records = _read(_screen(tmp_path, "R1") / "conflicts.jsonl") + _read(_screen(tmp_path, "R2") / "conflicts.jsonl")
     categories = {r["category"] for r in records}
     assert categories == {
-        "spouse", "lineal", "collateral3", "in_law", "other_kin", "work", "superior", "study",
-        "region", "declared", "objection",
+        "spouse",
+        "lineal",
+        "collateral3",
+        "in_law",
+        "other_kin",
+        "work",
+        "superior",
+        "study",
+        "region",
+        "declared",
+        "objection",
     }
 
 
 def test_record_keys_follow_the_contract(tmp_path: Path) -> None:
     for record in _read(_screen(tmp_path, "R1") / "conflicts.jsonl"):
         assert list(record) == [
-            "round", "stage", "inspector", "inspector_name", "target", "target_name", "counterpart",
-            "counterpart_name", "counterpart_role", "category", "kin_term", "path", "rule", "basis",
-            "severity", "sources",
+            "round",
+            "stage",
+            "inspector",
+            "inspector_name",
+            "target",
+            "target_name",
+            "counterpart",
+            "counterpart_name",
+            "counterpart_role",
+            "category",
+            "kin_term",
+            "path",
+            "rule",
+            "basis",
+            "severity",
+            "sources",
         ]
         assert record["path"] and all(set(s) == {"from", "relation", "to"} for s in record["path"])
         assert record["path"][0]["from"] == record["inspector"]
@@ -81,7 +99,9 @@ def test_workbook_and_summary(tmp_path: Path) -> None:
     out = _screen(tmp_path, "R1")
     book = openpyxl.load_workbook(out / "conflicts.xlsx")
     assert book.sheetnames[:3] == [
-        "第一次回避（组长副组长）", "第二次回避（抽调干部）", "第三次回避（申报与异议）",
+        "第一次回避（组长副组长）",
+        "第二次回避（抽调干部）",
+        "第三次回避（申报与异议）",
     ]
     first = book["第一次回避（组长副组长）"]
     assert first.cell(1, 1).value == "轮次"
@@ -92,9 +112,7 @@ def test_workbook_and_summary(tmp_path: Path) -> None:
 
 
 def test_unknown_round_is_a_clear_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        main, ["screen", str(DATA / "county"), "--round", "R9", "--out", str(tmp_path)]
-    )
+    result = CliRunner().invoke(main, ["screen", str(DATA / "county"), "--round", "R9", "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert "R9" in result.output
 
@@ -113,7 +131,9 @@ def test_invalid_policy_is_a_clear_error(tmp_path: Path) -> None:
 def test_policy_file_changes_severity(tmp_path: Path) -> None:
     text = (Path(__file__).parents[2] / "src/xuncha/policy/default.yaml").read_text("utf-8")
     policy = tmp_path / "strict.yaml"
-    policy.write_text(text.replace("kind: region_native\n    severity: notice", "kind: region_native\n    severity: must"), "utf-8")
+    policy.write_text(
+        text.replace("kind: region_native\n    severity: notice", "kind: region_native\n    severity: must"), "utf-8"
+    )
     out = _screen(tmp_path, "R1", "--policy", str(policy))
     region = [r for r in _read(out / "conflicts.jsonl") if r["rule"] == "REGION-NATIVE"]
     assert region and all(r["severity"] == "must" for r in region)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from itertools import combinations, permutations
 
+from xuncha.teams.policy import TeamPolicy
+
 from .checker import CORE, Team, team_ok, team_value
 from .instances import Instance
-
-from xuncha.teams.policy import TeamPolicy
 
 
 def valid_teams(inst: Instance, policy: TeamPolicy, unit: str) -> list[Team]:

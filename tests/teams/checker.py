@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from .instances import Instance
-
 from xuncha.teams.model import Candidate
 from xuncha.teams.policy import TeamPolicy
+
+from .instances import Instance
 
 CORE = ("组长", "副组长", "联络员")
 Team = tuple[str, tuple[tuple[str, str], ...]]  # target unit, ((person, role), ...)
@@ -25,8 +25,7 @@ def recent(inst: Instance, k: int) -> set[tuple[str, str]]:
 
 def led_system(inst: Instance) -> dict[str, str]:
     systems = {t.unit: t.system for t in inst.targets}
-    order = sorted({h.round for h in inst.history}, key=lambda r: max(
-        h.date for h in inst.history if h.round == r))
+    order = sorted({h.round for h in inst.history}, key=lambda r: max(h.date for h in inst.history if h.round == r))
     out: dict[str, str] = {}
     for person in {h.person for h in inst.history}:
         mine = [h for h in inst.history if h.person == person]
@@ -82,9 +81,13 @@ def team_value(inst: Instance, policy: TeamPolicy, team: Team) -> int:
     vets = sum(c.past_rounds >= policy.veteran_min_rounds for c in members)
     short = max(0, math.ceil(policy.veteran_share * len(members) - vets - 1e-9))
     skills = len({s for c in members for s in c.skills}) - len(policy.required_skill_groups)
-    return (w.should_tie * sev.count("should") + w.notice_tie * sev.count("notice")
-            + w.workload * sum(c.past_rounds for c in members) - w.extra_skill * skills
-            + w.veteran_shortfall * short)
+    return (
+        w.should_tie * sev.count("should")
+        + w.notice_tie * sev.count("notice")
+        + w.workload * sum(c.past_rounds for c in members)
+        - w.extra_skill * skills
+        + w.veteran_shortfall * short
+    )
 
 
 def violations(inst: Instance, policy: TeamPolicy, teams: Sequence[Team]) -> list[str]:

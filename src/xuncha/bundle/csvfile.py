@@ -32,8 +32,11 @@ def decode(data: bytes) -> tuple[bytes, str]:
         raise FileProblem("文件为空", "the file is empty")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _transcode(data, "utf-16")
-    if b"\x00" in data[:_SNIFF_BYTES] or b"\x00" in data:
-        raise FileProblem("不是文本文件（可能是改了扩展名的二进制文件）", "not a text file (a binary file renamed?)")
+    if b"\x00" in data:
+        raise FileProblem(
+            "不是文本文件（可能是改了扩展名的二进制文件）",
+            "not a text file (a binary file renamed?)",
+        )
     body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
     try:
         body.decode("utf-8")
@@ -95,7 +98,10 @@ def read_csv(path: Path, table: Table, label: str) -> RawTable:
     delimiter = sniff_delimiter(head.split("\n", 1)[0])
     header = find_header(_head_records(head, delimiter), table)
     if header is None:
-        raise FileProblem("找不到表头（没有一列能对应到本表的列名）", "no header row found (no column name of this table)")
+        raise FileProblem(
+            "找不到表头（没有一列能对应到本表的列名）",
+            "no header row found (no column name of this table)",
+        )
     raw = _fast(data, delimiter, header, header.width, table, label)
     if raw is None:
         raw = _slow(data.decode("utf-8"), delimiter, header, table, label)
@@ -114,12 +120,8 @@ def _fast(data: bytes, delimiter: str, header: Header, width: int, table: Table,
     try:
         arrow = pacsv.read_csv(
             io.BytesIO(data),
-            read_options=pacsv.ReadOptions(
-                column_names=names, skip_rows=header.index + 1, block_size=1 << 24
-            ),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False
-            ),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=header.index + 1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
                 strings_can_be_null=False,

@@ -189,9 +189,7 @@ def _month_from_text(value: str) -> tuple[int, int]:
     try:
         found = _from_text(value)
     except DateError:
-        raise DateError(
-            f"「{value}」不是可识别的年月", f"{value!r} is not a recognised month"
-        ) from None
+        raise DateError(f"「{value}」不是可识别的年月", f"{value!r} is not a recognised month") from None
     return found.year, found.month
 
 

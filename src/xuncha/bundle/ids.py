@@ -43,9 +43,7 @@ def _fast_valid(ids: pa.Array) -> tuple[pa.Array, pa.Array]:
         total = pc.add(total, pc.multiply(_digit(safe, i), weight))
     remainder = pc.subtract(total, pc.multiply(pc.divide(total, 11), 11))
     check_ok = pc.equal(_CHECK.take(remainder), pc.utf8_slice_codeunits(safe, 17, 18))
-    birth = pc.strptime(
-        pc.utf8_slice_codeunits(safe, 6, 14), format="%Y%m%d", unit="s", error_is_null=True
-    )
+    birth = pc.strptime(pc.utf8_slice_codeunits(safe, 6, 14), format="%Y%m%d", unit="s", error_is_null=True)
     birth = pc.cast(birth, pa.date32())
     in_range = pc.and_(
         pc.greater_equal(birth, pa.scalar(_EARLIEST, pa.date32())),

@@ -18,7 +18,7 @@ from xuncha.bundle.model import Bundle, TableData, missing_table
 from xuncha.bundle.persons import build_persons, check_ids
 from xuncha.bundle.problems import BundleError, Problem
 from xuncha.bundle.raw import RawTable
-from xuncha.bundle.read import read_tables
+from xuncha.bundle.read import is_workbook, read_tables
 from xuncha.bundle.refs import KeyIndex
 from xuncha.bundle.schema import Column, Schema, Table, load_schema
 
@@ -43,6 +43,8 @@ def read_bundle(path: Path) -> Bundle:
     """Like ``load_bundle`` but never raises for bad data: fatal problems are listed in
     ``Bundle.fatal``."""
     schema = load_schema()
+    if not (path.is_dir() or is_workbook(path)):
+        return _not_a_bundle(path)
     raws, problems = read_tables(path, schema)
     loader = _Loader(path, schema, problems)
     by_name = {raw.table.name: raw for raw in raws}
@@ -53,6 +55,18 @@ def read_bundle(path: Path) -> Bundle:
         elif schema.table(name).required:
             loader.fail(missing_table(name, path.name))
     return loader.bundle
+
+
+def _not_a_bundle(path: Path) -> Bundle:
+    problem = Problem(
+        file=str(path),
+        row=None,
+        column=None,
+        value=None,
+        reason_zh="数据包应是一个目录或一个 .xlsx 工作簿",
+        reason_en="a bundle is a directory or one .xlsx workbook",
+    )
+    return Bundle(path, {}, [problem], [problem])
 
 
 def _order(schema: Schema) -> list[str]:
@@ -124,9 +138,7 @@ class _Loader:
             return self.persons, UNKNOWN_PERSON
         if column.type == "unit":
             return self.units, UNKNOWN_UNIT
-        both = KeyIndex.of(
-            [(self.persons.forms, self.persons.keys), (self.units.forms, self.units.keys)]
-        )
+        both = KeyIndex.of([(self.persons.forms, self.persons.keys), (self.units.forms, self.units.keys)])
         return both, UNKNOWN_EITHER
 
 

@@ -45,7 +45,13 @@ class Bundle:
 
     def summary(self) -> list[dict[str, object]]:
         return [
-            {"table": t.name, "file": t.file, "read": t.read, "used": t.used, "rejected": t.rejected}
+            {
+                "table": t.name,
+                "file": t.file,
+                "read": t.read,
+                "used": t.used,
+                "rejected": t.rejected,
+            }
             for t in self.tables.values()
         ]
 

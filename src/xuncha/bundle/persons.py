@@ -34,13 +34,17 @@ def _reason_of(ids: IdColumn, value: str | None) -> Reason:
     return parsed.reason_zh, parsed.reason_en
 
 
-def check_ids(b: Builder, column: str) -> IdColumn:
+def check_ids(b: Builder, column: str, *, report_unusable: bool = True) -> IdColumn:
     """An ID number column of any table: canonical where usable (else empty); a failed check
-    character is reported and the number kept unverified."""
+    character is reported and the number kept unverified; an unusable number is reported
+    (when ``report_unusable``) and left empty."""
     source = b.text.get(column, pa.nulls(b.raw.length, pa.string()))
     ids = id_column(source)
     unverified = _np(pc.equal(ids.status, "bad_check"))
     b.report(unverified, column, lambda _i, v: _reason_of(ids, v), "warning", source)
+    if report_unusable:
+        unusable = _np(pc.is_in(ids.status, pa.array(["bad_date", "bad_format"])))
+        b.report(unusable, column, lambda _i, v: _reason_of(ids, v), "warning", source)
     if column in b.text:
         b.add(column, ids.number)
     return ids
@@ -49,7 +53,7 @@ def check_ids(b: Builder, column: str) -> IdColumn:
 def build_persons(b: Builder) -> KeyIndex:
     """Person keys, derived gender and birth date, duplicates; the index of every spelling
     by which other tables may name a person."""
-    ids = check_ids(b, "id_number")
+    ids = check_ids(b, "id_number", report_unusable=False)
     person_id = b.text.get("person_id", pa.nulls(b.raw.length, pa.string()))
     source = b.text.get("id_number", pa.nulls(b.raw.length, pa.string()))
     unusable = _np(pc.is_in(ids.status, pa.array(["bad_date", "bad_format"])))
@@ -62,7 +66,9 @@ def build_persons(b: Builder) -> KeyIndex:
     b.add("id_status", ids.status)
     _derive(b, "gender", ids.gender, ("性别与身份证号不符", "gender does not match the ID number"))
     _derive(
-        b, "birth_date", ids.birth_date,
+        b,
+        "birth_date",
+        ids.birth_date,
         ("出生日期与身份证号不符", "birth date does not match the ID number"),
     )
     b.unique(

@@ -65,9 +65,7 @@ class RawTable:
 
 def header_problems(raw: RawTable, header: Header) -> None:
     for text in header.unknown:
-        raw.problem(
-            ("未知列，已忽略", "unknown column, ignored"), column=text, level="warning"
-        )
+        raw.problem(("未知列，已忽略", "unknown column, ignored"), column=text, level="warning")
     for text in header.duplicates:
         raw.problem(
             ("重复的列，已忽略（使用第一列）", "duplicate column, ignored (the first one is used)"),

@@ -101,7 +101,10 @@ def _read_one(item: Found) -> tuple[RawTable | None, Problem | None]:
         return None, file_problem(
             item.table,
             item.label,
-            (f"无法读取文件（{type(exc).__name__}）", f"cannot read the file ({type(exc).__name__}: {exc})"),
+            (
+                f"无法读取文件（{type(exc).__name__}）",
+                f"cannot read the file ({type(exc).__name__}: {exc})",
+            ),
         )
 
 
@@ -177,7 +180,9 @@ def _sheet_or_problem(sheet: object, table: Table, label: str) -> tuple[RawTable
         return None, file_problem(table, label, (exc.reason_zh, exc.reason_en))
     except Exception as exc:  # the edge of the system: a sheet must never stop the run
         return None, file_problem(
-            table, label, (f"无法读取工作表（{type(exc).__name__}）", f"cannot read the sheet ({exc})")
+            table,
+            label,
+            (f"无法读取工作表（{type(exc).__name__}）", f"cannot read the sheet ({exc})"),
         )
 
 
@@ -186,7 +191,8 @@ def read_parquet(path: Path, table: Table, label: str) -> RawTable:
         arrow = pq.read_table(path)
     except Exception as exc:
         raise FileProblem(
-            f"无法读取 Parquet 文件（{type(exc).__name__}）", f"cannot read the Parquet file ({exc})"
+            f"无法读取 Parquet 文件（{type(exc).__name__}）",
+            f"cannot read the Parquet file ({exc})",
         ) from exc
     header = find_header([list(arrow.column_names)], table)
     if header is None:

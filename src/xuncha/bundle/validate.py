@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +81,7 @@ def _print_text(bundle: Bundle, code: int) -> None:
 def _summary_text(bundle: Bundle) -> str:
     header = ("表 table", "文件 file", "读取 read", "使用 used", "拒绝 rejected")
     rows = [header] + [
-        (str(s["table"]), str(s["file"]), str(s["read"]), str(s["used"]), str(s["rejected"]))
-        for s in bundle.summary()
+        (str(s["table"]), str(s["file"]), str(s["read"]), str(s["used"]), str(s["rejected"])) for s in bundle.summary()
     ]
     if sys.stdout.isatty():
         return _rich_table(rows)
@@ -90,7 +90,7 @@ def _summary_text(bundle: Bundle) -> str:
     return "\n".join(["", *lines])
 
 
-def _rich_table(rows: list[tuple[str, ...]]) -> str:
+def _rich_table(rows: Sequence[tuple[str, ...]]) -> str:
     from rich.console import Console
     from rich.table import Table
 

@@ -37,6 +37,8 @@ def open_workbook(path: Path) -> Any:
 
 
 def _sheet_rows(sheet: Any) -> list[list[Any]]:
+    if hasattr(sheet, "reset_dimensions"):  # read-only: do not trust the stored dimensions
+        sheet.reset_dimensions()
     rows = [list(r) for r in sheet.iter_rows(min_row=1, min_col=1, values_only=True)]
     for merged in getattr(sheet, "merged_cells", None) or []:
         _fill(rows, merged.min_row, merged.max_row, merged.min_col, merged.max_col)
@@ -64,7 +66,10 @@ def read_sheet(sheet: Any, table: Table, label: str) -> RawTable:
         raise FileProblem("工作表为空", "the sheet is empty")
     header = find_header(rows[:SCAN_ROWS], table)
     if header is None:
-        raise FileProblem("找不到表头（没有一列能对应到本表的列名）", "no header row found (no column name of this table)")
+        raise FileProblem(
+            "找不到表头（没有一列能对应到本表的列名）",
+            "no header row found (no column name of this table)",
+        )
     raw = _to_raw(rows, header, table, label)
     header_problems(raw, header)
     return raw

@@ -12,7 +12,6 @@ from typing import Protocol
 
 import pyarrow as pa
 
-
 Params = Sequence[object] | Mapping[str, object] | None
 
 
@@ -28,6 +27,9 @@ class Engine(Protocol):
         """Materialise the result of ``query`` as table ``name`` (replacing any).
 
         Values from users always go in ``params`` (``?`` placeholders), never in the text."""
+
+    def execute(self, statement: str, params: Params = None) -> None:
+        """Run a statement that returns nothing the caller needs (COPY, SET …)."""
 
     def arrow(self, query: str, params: Params = None) -> pa.Table:
         """Run ``query`` and return its result as an Arrow table."""

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import duckdb
 import pyarrow as pa
 
 from xuncha.engine.base import Params
+
+DEFAULT_MEMORY_LIMIT = "2GB"  # DuckDB spills to disk beyond this; override with memory_limit
 
 
 class DuckDBEngine:
@@ -15,31 +18,41 @@ class DuckDBEngine:
 
     name = "duckdb"
 
-    def __init__(self, *, memory_limit: str | None = None, threads: int | None = None) -> None:
+    def __init__(
+        self, *, memory_limit: str | None = None, threads: int | None = None, temp_dir: str | None = None
+    ) -> None:
         self._con = duckdb.connect(database=":memory:")
-        self._con.execute(f"SET threads = {threads or os.cpu_count() or 1}")
+        self._con.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
         self._con.execute("SET preserve_insertion_order = false")
-        if memory_limit:
-            self._con.execute("SET memory_limit = ?", [memory_limit])
+        self._con.execute("SET memory_limit = ?", [memory_limit or DEFAULT_MEMORY_LIMIT])
+        self._temp = tempfile.TemporaryDirectory(prefix="xuncha-spill-", dir=temp_dir)
+        self._con.execute("SET temp_directory = ?", [self._temp.name])
         self._tables: dict[str, pa.Table] = {}
 
     def register(self, name: str, table: pa.Table) -> None:
+        """Arrow tables are scanned in place (no copy); the engine keeps them alive."""
+        self._con.execute(f'DROP TABLE IF EXISTS "{name}"')
         self._tables[name] = table
-        self._con.register(f"__arrow_{name}", table)
-        self._con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM "__arrow_{name}"')
-        self._con.unregister(f"__arrow_{name}")
-        del self._tables[name]
+        self._con.register(name, table)
 
     def create(self, name: str, query: str, params: Params = None) -> None:
+        if name in self._tables:
+            self._con.unregister(name)
+            del self._tables[name]
         self._con.execute(f'CREATE OR REPLACE TABLE "{name}" AS {query}', params)
+
+    def execute(self, statement: str, params: Params = None) -> None:
+        self._con.execute(statement, params)
 
     def arrow(self, query: str, params: Params = None) -> pa.Table:
         result: pa.Table = self._con.sql(query, params=params).to_arrow_table()
         return result
 
     def scalar(self, query: str) -> object:
-        row = self._con.execute(query).fetchone()
-        return None if row is None else row[0]
+        rows = self._con.sql(query).fetchall()
+        return rows[0][0] if rows else None
 
     def close(self) -> None:
         self._con.close()
+        self._tables.clear()
+        self._temp.cleanup()

@@ -84,8 +84,16 @@ def build_graph(bundle: Bundle, engine: Engine) -> GraphBuild:
 
 
 CORE_TABLES = (
-    "persons", "units", "positions", "education", "inspectors", "rounds", "round_targets",
-    "declarations", "objections", "history",
+    "persons",
+    "units",
+    "positions",
+    "education",
+    "inspectors",
+    "rounds",
+    "round_targets",
+    "declarations",
+    "objections",
+    "history",
 )
 
 
@@ -116,9 +124,7 @@ def _kin_rows(bundle: Bundle, member_rows: pa.Table) -> pa.Table:
     return pa.concat_tables(parts)
 
 
-def _resolve_terms(
-    engine: Engine, problems: list[Problem]
-) -> dict[tuple[str, str | None], Reading | None]:
+def _resolve_terms(engine: Engine, problems: list[Problem]) -> dict[tuple[str, str | None], Reading | None]:
     pairs = engine.arrow(
         """SELECT k.relation AS term, p.gender AS ego_gender, min(k._source) AS first
            FROM kin_rows k LEFT JOIN persons p ON p.person_key = k.person
@@ -197,13 +203,9 @@ _ROWS_WITH_TERMS = """
 """
 
 
-def _expand_complex(
-    engine: Engine, readings: dict[tuple[str, str | None], Reading | None]
-) -> _Virtual:
+def _expand_complex(engine: Engine, readings: dict[tuple[str, str | None], Reading | None]) -> _Virtual:
     """Chains of more than one base step become virtual intermediate people."""
-    rows = engine.arrow(
-        f"SELECT * FROM ({_ROWS_WITH_TERMS}) WHERE simple IS NULL ORDER BY _source"
-    ).to_pylist()
+    rows = engine.arrow(f"SELECT * FROM ({_ROWS_WITH_TERMS}) WHERE simple IS NULL ORDER BY _source").to_pylist()
     virtual = _Virtual()
     for grp, row in enumerate(rows):
         reading = readings[(row["relation"], row["ego_gender"])]
@@ -249,17 +251,14 @@ def _register_virtual(engine: Engine, v: _Virtual) -> None:
     fact = [("grp", pa.int64()), ("source", pa.string()), ("kind", pa.string())]
     engine.register(
         "virtual_parent",
-        pa.Table.from_pylist(
-            v.parent, schema=pa.schema([("child", pa.string()), ("parent", pa.string()), *fact])
-        ),
+        pa.Table.from_pylist(v.parent, schema=pa.schema([("child", pa.string()), ("parent", pa.string()), *fact])),
     )
     engine.register(
         "virtual_spouse",
         pa.Table.from_pylist(
             [{"start_date": None, "end_date": None, **s} for s in v.spouse],
             schema=pa.schema(
-                [("a", pa.string()), ("b", pa.string()), *fact]
-                + [("start_date", pa.date32()), ("end_date", pa.date32())]
+                [("a", pa.string()), ("b", pa.string()), *fact, ("start_date", pa.date32()), ("end_date", pa.date32())]
             ),
         ),
     )
@@ -267,10 +266,7 @@ def _register_virtual(engine: Engine, v: _Virtual) -> None:
         "kin_groups",
         pa.Table.from_pylist(
             v.groups,
-            schema=pa.schema(
-                [("grp", pa.int64())]
-                + [(n, pa.string()) for n in ("term", "chain", "source", "person")]
-            ),
+            schema=pa.schema([("grp", pa.int64())] + [(n, pa.string()) for n in ("term", "chain", "source", "person")]),
         ),
     )
 
@@ -319,20 +315,29 @@ directed AS (
   UNION ALL
   SELECT a, b, 's', NULL, grp, source, start_date, end_date FROM spouse_facts
 ),
+ids AS (
+  SELECT a.node_id AS s_id, b.node_id AS d_id, d.step, d.kind, d.grp, d.source,
+         d.start_date, d.end_date
+  FROM directed d JOIN nodes a ON a.key = d.src JOIN nodes b ON b.key = d.dst
+),
 canon AS (  -- one undirected fact per pair and step, with all its sources
   SELECT
-    CASE WHEN step = 's' AND src > dst THEN dst ELSE src END AS src,
-    CASE WHEN step = 's' AND src > dst THEN src ELSE dst END AS dst,
+    CASE WHEN step = 's' AND s_id > d_id THEN d_id ELSE s_id END AS a_id,
+    CASE WHEN step = 's' AND s_id > d_id THEN s_id ELSE d_id END AS b_id,
     step, max(kind) AS kind, min(grp) AS grp,
-    list(DISTINCT source ORDER BY source) AS sources,
+    list(DISTINCT source) AS sources,
     min(start_date) AS start_date,
     CASE WHEN bool_or(end_date IS NULL) THEN NULL ELSE max(end_date) END AS end_date
-  FROM directed GROUP BY 1, 2, 3
+  FROM ids GROUP BY 1, 2, 3
 ),
 numbered AS (
-  SELECT c.*, row_number() OVER (ORDER BY c.step, c.src, c.dst) - 1 AS k,
-         a.node_id AS a_id, b.node_id AS b_id
-  FROM canon c JOIN nodes a ON a.key = c.src JOIN nodes b ON b.key = c.dst
+  SELECT c.* REPLACE (list_sort(c.sources) AS sources),
+         row_number() OVER (ORDER BY c.a_id, c.b_id, c.step) - 1 AS k,
+         CASE WHEN c.step = 's' THEN least(
+           c.end_date, na.death_date, nb.death_date,
+           CASE WHEN na.deceased_undated OR nb.deceased_undated THEN DATE '0001-01-01' END)
+         END AS ends
+  FROM canon c JOIN nodes na ON na.node_id = c.a_id JOIN nodes nb ON nb.node_id = c.b_id
 )
 """
 
@@ -343,10 +348,10 @@ def _make_edges(engine: Engine) -> None:
         _FACTS
         + """
         SELECT (2 * k)::BIGINT AS edge_id, a_id AS src, b_id AS dst, step, kind, grp,
-               start_date, end_date, sources FROM numbered
+               start_date, end_date, ends, sources FROM numbered
         UNION ALL
         SELECT (2 * k + 1)::BIGINT, b_id, a_id, CASE step WHEN 'u' THEN 'd' ELSE step END,
-               kind, grp, start_date, end_date, sources FROM numbered
+               kind, grp, start_date, end_date, ends, sources FROM numbered
         """,
     )
 
@@ -360,18 +365,10 @@ def _stats(engine: Engine) -> dict[str, int]:
     return {k: int(v) for k, v in row.items()}
 
 
-def active_edges_sql(on: date) -> str:
-    """Edges in force on a date: a marriage that ended, or whose spouse died, is gone."""
-    day = on.isoformat()
-    return f"""
-        SELECT e.* FROM edges e
-        JOIN nodes a ON a.node_id = e.src JOIN nodes b ON b.node_id = e.dst
-        WHERE e.step <> 's' OR (
-          (e.end_date IS NULL OR e.end_date > DATE '{day}')
-          AND NOT a.deceased_undated AND NOT b.deceased_undated
-          AND (a.death_date IS NULL OR a.death_date > DATE '{day}')
-          AND (b.death_date IS NULL OR b.death_date > DATE '{day}'))
-    """
+def in_force(alias: str, on: date) -> str:
+    """SQL predicate: edge ``alias`` holds on a date. A marriage that ended, or whose
+    spouse died (or is marked 已故 on a cadre form), is gone; other edges always hold."""
+    return f"({alias}.ends IS NULL OR {alias}.ends > DATE '{on.isoformat()}')"
 
 
 def keys_of(values: Iterable[str]) -> list[str]:

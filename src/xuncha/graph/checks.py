@@ -71,20 +71,41 @@ def _term_problems(engine: Engine, readings: list[tuple[dict[str, Any], Reading 
         for source in sources[:_MAX_LISTED]:
             file, line = _at(source)
             if reading is None:
-                out.append(Problem(file, line, "relation", row["term"],
-                                   "无法识别的亲属称谓，该行不进入关系图",
-                                   "unknown kinship term; the row is left out of the graph"))
+                out.append(
+                    Problem(
+                        file,
+                        line,
+                        "relation",
+                        row["term"],
+                        "无法识别的亲属称谓，该行不进入关系图",
+                        "unknown kinship term; the row is left out of the graph",
+                    )
+                )
             else:
-                out.append(Problem(file, line, "relation", row["term"],
-                                   f"称谓有多种理解（{' / '.join(reading.readings)}），按最严格的一种处理",
-                                   f"ambiguous term ({' / '.join(reading.readings)}); the strictest reading is used",
-                                   level="warning"))
+                out.append(
+                    Problem(
+                        file,
+                        line,
+                        "relation",
+                        row["term"],
+                        f"称谓有多种理解（{' / '.join(reading.readings)}），按最严格的一种处理",
+                        f"ambiguous term ({' / '.join(reading.readings)}); the strictest reading is used",
+                        level="warning",
+                    )
+                )
         if len(sources) > _MAX_LISTED:
             file, _ = _at(sources[0])
-            out.append(Problem(file, None, "relation", row["term"],
-                               f"另有{len(sources) - _MAX_LISTED}行同样问题",
-                               f"{len(sources) - _MAX_LISTED} more rows with the same problem",
-                               level="warning"))
+            out.append(
+                Problem(
+                    file,
+                    None,
+                    "relation",
+                    row["term"],
+                    f"另有{len(sources) - _MAX_LISTED}行同样问题",
+                    f"{len(sources) - _MAX_LISTED} more rows with the same problem",
+                    level="warning",
+                )
+            )
     return out
 
 
@@ -113,7 +134,7 @@ def _cycles(edges: pa.Table) -> list[Problem]:
     child = edges.column("child").to_numpy(zero_copy_only=False)
     parent = edges.column("parent").to_numpy(zero_copy_only=False)
     keys, codes = np.unique(np.concatenate([child, parent]), return_inverse=True)
-    c, p = codes[: len(child)], codes[len(child):]
+    c, p = codes[: len(child)], codes[len(child) :]
     alive = np.ones(len(c), dtype=bool)
     while True:
         has_child = np.zeros(len(keys), dtype=bool)
@@ -129,9 +150,16 @@ def _cycles(edges: pa.Table) -> list[Problem]:
     sources = edges.column("source").to_numpy(zero_copy_only=False)[alive]
     file, line = _at(str(sources[0]))
     names = "、".join(stuck[:10])
-    return [Problem(file, line, "relation", None,
-                    f"父母子女关系出现循环（有人成了自己的祖先），涉及：{names}；相关行：{'、'.join(map(str, sources[:10]))}",
-                    f"parent edges form a cycle (someone is their own ancestor): {names}")]
+    return [
+        Problem(
+            file,
+            line,
+            "relation",
+            None,
+            f"父母子女关系出现循环（有人成了自己的祖先），涉及：{names}；相关行：{'、'.join(map(str, sources[:10]))}",
+            f"parent edges form a cycle (someone is their own ancestor): {names}",
+        )
+    ]
 
 
 def _age_order(engine: Engine, edges: pa.Table) -> list[Problem]:
@@ -146,10 +174,17 @@ def _age_order(engine: Engine, edges: pa.Table) -> list[Problem]:
     out = []
     for r in rows:
         file, line = _at(r["source"])
-        out.append(Problem(file, line, "relation", f"{r['child']}→{r['parent']}",
-                           f"父母（{r['parent_born']}出生）不早于子女（{r['child_born']}出生）出生",
-                           f"the parent (born {r['parent_born']}) is not older than the child "
-                           f"(born {r['child_born']})", level="warning"))
+        out.append(
+            Problem(
+                file,
+                line,
+                "relation",
+                f"{r['child']}→{r['parent']}",
+                f"父母（{r['parent_born']}出生）不早于子女（{r['child_born']}出生）出生",
+                f"the parent (born {r['parent_born']}) is not older than the child (born {r['child_born']})",
+                level="warning",
+            )
+        )
     return out
 
 
@@ -172,8 +207,15 @@ def _gender_mismatch(engine: Engine, readings: list[tuple[dict[str, Any], Readin
     out = []
     for r in found:
         file, line = _at(r["source"])
-        out.append(Problem(file, line, "relation", r["relation"],
-                           f"称谓「{r['relation']}」与亲属的性别（{r['gender']}）不符，请核对",
-                           f"the term {r['relation']} does not fit the relative's gender ({r['gender']})",
-                           level="warning"))
+        out.append(
+            Problem(
+                file,
+                line,
+                "relation",
+                r["relation"],
+                f"称谓「{r['relation']}」与亲属的性别（{r['gender']}）不符，请核对",
+                f"the term {r['relation']} does not fit the relative's gender ({r['gender']})",
+                level="warning",
+            )
+        )
     return out

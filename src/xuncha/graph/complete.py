@@ -21,7 +21,7 @@ def complete(name: str, table: pa.Table) -> pa.Table:
     """``table`` with every declared column of table ``name`` (missing ones all null)."""
     declared = load_schema().table(name)
     wanted = [(c.name, _ARROW.get(c.type, pa.string())) for c in declared.columns]
-    wanted += _EXTRA.get(name, []) + [("_source", pa.string())]
+    wanted += [*_EXTRA.get(name, []), ("_source", pa.string())]
     for column, typ in wanted:
         if column not in table.column_names:
             table = table.append_column(column, pa.nulls(table.num_rows, typ))

@@ -102,9 +102,7 @@ def link_members(bundle: Bundle, engine: Engine, problems: list[Problem]) -> Mem
 
 
 def _cadre_genders(engine: Engine) -> dict[str, str | None]:
-    rows = engine.arrow(
-        "SELECT person_key, gender FROM persons WHERE person_key IN (SELECT cadre FROM fm)"
-    ).to_pylist()
+    rows = engine.arrow("SELECT person_key, gender FROM persons WHERE person_key IN (SELECT cadre FROM fm)").to_pylist()
     return {r["person_key"]: r["gender"] for r in rows}
 
 
@@ -118,7 +116,11 @@ def _unit_matcher(bundle: Bundle) -> UnitMatcher:
 
 def _held(positions: pa.Table) -> set[tuple[str, str]]:
     return set(
-        zip(positions.column("person").to_pylist(), positions.column("unit").to_pylist(), strict=True)
+        zip(
+            positions.column("person").to_pylist(),
+            positions.column("unit").to_pylist(),
+            strict=True,
+        )
     )
 
 
@@ -157,19 +159,38 @@ class _Linker:
         if key is None:
             key = f"FM:{row['_source']}"
             self.nodes.append(
-                {"key": key, "name": row["name"], "gender": gender, "deceased": bool(DECEASED.search(employer))}
+                {
+                    "key": key,
+                    "name": row["name"],
+                    "gender": gender,
+                    "deceased": bool(DECEASED.search(employer)),
+                }
             )
         else:
             self.linked += 1
         self.rows.append(
-            {"person": row["cadre"], "relative": key, "relation": row.get("relation"), "kind": None,
-             "start_date": None, "end_date": None, "_source": row["_source"]}
+            {
+                "person": row["cadre"],
+                "relative": key,
+                "relation": row.get("relation"),
+                "kind": None,
+                "start_date": None,
+                "end_date": None,
+                "_source": row["_source"],
+            }
         )
         if unit and (key, unit) not in self.held and not DECEASED.search(employer):
             self.held.add((key, unit))
             self.positions.append(
-                {"person": key, "unit": unit, "title": title or employer, "role": "一般",
-                 "start_date": None, "end_date": None, "_source": row["_source"]}
+                {
+                    "person": key,
+                    "unit": unit,
+                    "title": title or employer,
+                    "role": "一般",
+                    "start_date": None,
+                    "end_date": None,
+                    "_source": row["_source"],
+                }
             )
 
     def _link(self, row: dict[str, Any], gender: str | None, unit: str | None) -> str | None:
@@ -180,7 +201,8 @@ class _Linker:
         if not found:
             return None
         pairs = [
-            k for k, g in zip(found["by_name"], found["genders"], strict=True)
+            k
+            for k, g in zip(found["by_name"], found["genders"], strict=True)
             if gender is None or g is None or g == gender
         ]
         if len(pairs) > 1 and unit:
@@ -195,7 +217,9 @@ class _Linker:
         file, _, line = str(row["_source"]).rpartition(":")
         self.problems.append(
             Problem(
-                file=file, row=int(line) if line.isdigit() else None, column="name",
+                file=file,
+                row=int(line) if line.isdigit() else None,
+                column="name",
                 value=row["name"],
                 reason_zh=f"家庭成员同名同出生年月的人员有{len(keys)}位（{'、'.join(keys[:5])}），"
                 "无法确定是谁，按单独人员处理",

@@ -85,9 +85,7 @@ def parse_id(raw: object) -> IdParse:
     try:
         text = _clean(raw)
         if not text:
-            return IdParse(
-                shown, None, "empty", reason_zh="身份证号为空", reason_en="ID number is empty"
-            )
+            return IdParse(shown, None, "empty", reason_zh="身份证号为空", reason_en="ID number is empty")
         return _parse_text(shown, text)
     except _Reject as rej:
         return IdParse(shown, None, rej.status, reason_zh=rej.zh, reason_en=rej.en)
@@ -165,17 +163,11 @@ def _birth(yyyymmdd: str) -> date:
     try:
         born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
     except ValueError:
-        raise _Reject(
-            "bad_date", f"出生日期 {yyyymmdd} 不是有效日期", f"birth date {yyyymmdd} is not a date"
-        ) from None
+        raise _Reject("bad_date", f"出生日期 {yyyymmdd} 不是有效日期", f"birth date {yyyymmdd} is not a date") from None
     if born > date.today():
-        raise _Reject(
-            "bad_date", f"出生日期 {born} 晚于今天", f"birth date {born} is in the future"
-        )
+        raise _Reject("bad_date", f"出生日期 {born} 晚于今天", f"birth date {born} is in the future")
     if born < _EARLIEST:
-        raise _Reject(
-            "bad_date", f"出生日期 {born} 早于1880年", f"birth date {born} is before 1880"
-        )
+        raise _Reject("bad_date", f"出生日期 {born} 早于1880年", f"birth date {born} is before 1880")
     return born
 
 
@@ -203,9 +195,7 @@ def normalize_gender(value: object) -> Gender | None:
     return _GENDERS.get(text)
 
 
-def cross_check(
-    parse: IdParse, gender: str | None, birth_date: date | None
-) -> list[tuple[str, str, str]]:
+def cross_check(parse: IdParse, gender: str | None, birth_date: date | None) -> list[tuple[str, str, str]]:
     """Mismatches between the ID number and the given gender and birth date.
 
     Returns ``(column, reason_zh, reason_en)`` per mismatching column; empty when the

@@ -79,10 +79,7 @@ def _short(name: str, suffixes: Iterable[str]) -> str | None:
 def _read_rows() -> list[Region]:
     text = resources.files("xuncha.identity").joinpath("regions.csv").read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if not line.startswith("#")]
-    return [
-        Region(r["code"], r["name"], r["city"], r["province"], r["current"] == "1")
-        for r in csv.DictReader(lines)
-    ]
+    return [Region(r["code"], r["name"], r["city"], r["province"], r["current"] == "1") for r in csv.DictReader(lines)]
 
 
 def _add_keys(table: dict[str, list[tuple[Region, bool]]], region: Region) -> None:
@@ -228,9 +225,7 @@ def _match(text: str) -> tuple[Region, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _resolve_seg(
-    seg: _Seg, prev: _Seg | None, context: set[tuple[str, str]], text: str
-) -> list[Region]:
+def _resolve_seg(seg: _Seg, prev: _Seg | None, context: set[tuple[str, str]], text: str) -> list[Region]:
     full = any(is_full for _, is_full in seg.counties)
     cands = [r for r, is_full in seg.counties if is_full == full]
     # a full name stands even against the context; a short one must fit it

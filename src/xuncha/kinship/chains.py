@@ -116,9 +116,7 @@ def reverse_chain(chain: Chain, ego_gender: str | None) -> Chain:
     reversed_steps = []
     for index in range(len(chain) - 1, -1, -1):
         spec = step(chain[index])
-        reversed_steps.append(
-            code_for(_REVERSE_DIRECTION[spec.direction], genders[index], _REVERSE_AGE[spec.age])
-        )
+        reversed_steps.append(code_for(_REVERSE_DIRECTION[spec.direction], genders[index], _REVERSE_AGE[spec.age]))
     return tuple(reversed_steps)
 
 

@@ -213,9 +213,7 @@ def _compose(entries: list[TermEntry], ego_gender: str | None) -> list[Chain]:
     readings: list[Chain] = [()]
     for entry in entries:
         readings = [
-            prefix + reading
-            for prefix in readings
-            for reading in entry.readings(last_gender(prefix, ego_gender))
+            prefix + reading for prefix in readings for reading in entry.readings(last_gender(prefix, ego_gender))
         ]
     return list(dict.fromkeys(readings))
 

@@ -107,9 +107,5 @@ def load_policy(path: Path | None = None) -> Policy:
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:
-        lines = [
-            f"  {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        ]
-        raise PolicyError(
-            f"政策文件无效 / invalid policy file {source}:\n" + "\n".join(lines)
-        ) from exc
+        lines = [f"  {'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise PolicyError(f"政策文件无效 / invalid policy file {source}:\n" + "\n".join(lines)) from exc

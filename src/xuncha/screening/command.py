@@ -6,6 +6,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from xuncha.bundle.problems import BundleError
 from xuncha.policy.model import PolicyError, load_policy
@@ -33,30 +34,39 @@ def screen_command(
     except (BundleError, PolicyError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 1
-    result.problems = bundle.problems + result.problems
-    write_outputs(result, out)
-    _report(result, out, time.perf_counter() - started)
+    with result:
+        result.problems = bundle.problems + result.problems
+        doc = write_outputs(result, out)
+        _report(result, doc, out, time.perf_counter() - started)
     return 0
 
 
-def write_outputs(result: ScreenResult, out: Path) -> None:
+def write_outputs(result: ScreenResult, out: Path) -> dict[str, Any]:
+    """Write conflicts.jsonl, conflicts.xlsx and summary.json; return the summary."""
     out.mkdir(parents=True, exist_ok=True)
-    write_conflicts_jsonl(result.records, out / "conflicts.jsonl")
+    write_conflicts_jsonl(result, out / "conflicts.jsonl")
     write_xlsx(result, out / "conflicts.xlsx")
     doc = summary(result)
-    doc["problem_list"] = [p.to_dict() for p in result.problems]
-    (out / "summary.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    full = {**doc, "problem_list": [p.to_dict() for p in result.problems]}
+    (out / "summary.json").write_text(json.dumps(full, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    return doc
 
 
-def _report(result: ScreenResult, out: Path, seconds: float) -> None:
-    doc = summary(result)
-    print(f"轮次 {result.round.round_id}（{result.round.name}，{result.round.mode}）回避审查完成，用时 {seconds:.1f} 秒")
-    print(f"  巡察对象 {doc['stats'].get('targets', 0)} 个，审查人员 {doc['stats'].get('candidates', 0)} 人，"
-          f"发现关系 {doc['conflicts']} 条")
+def _report(result: ScreenResult, doc: dict[str, Any], out: Path, seconds: float) -> None:
+    print(
+        f"轮次 {result.round.round_id}（{result.round.name}，{result.round.mode}）回避审查完成，用时 {seconds:.1f} 秒"
+    )
+    print(
+        f"  巡察对象 {doc['stats'].get('targets', 0)} 个，审查人员 {doc['stats'].get('candidates', 0)} 人，"
+        f"发现关系 {doc['conflicts']} 条"
+    )
     for sev, n in sorted(doc["by_severity"].items(), key=lambda kv: kv[0]):
         print(f"  {SEVERITY_ZH[sev]}：{n}")
     cats = "，".join(f"{CATEGORY_ZH.get(c, c)} {n}" for c, n in doc["by_category"].items())
     print(f"  按类别：{cats}")
     if result.problems:
-        print(f"  数据问题 {len(result.problems)} 条，见 summary.json / {len(result.problems)} input problems listed in summary.json")
+        print(
+            f"  数据问题 {len(result.problems)} 条，见 summary.json / "
+            f"{len(result.problems)} input problems listed in summary.json"
+        )
     print(f"结果已写入 / written: {out / 'conflicts.jsonl'}, {out / 'conflicts.xlsx'}, {out / 'summary.json'}")

@@ -26,7 +26,10 @@ class RoundInfo:
 def _missing(table: str, zh: str) -> BundleError:
     return BundleError(
         Problem(
-            file=table, row=None, column=None, value=None,
+            file=table,
+            row=None,
+            column=None,
+            value=None,
             reason_zh=f"缺少「{zh}」表（{table}），无法审查该轮次",
             reason_en=f"the bundle has no {table} table, which screening needs",
         )
@@ -34,8 +37,13 @@ def _missing(table: str, zh: str) -> BundleError:
 
 
 def round_info(bundle: Bundle, round_id: str) -> RoundInfo:
-    for table, zh in (("rounds", "巡察轮次"), ("round_targets", "巡察对象"), ("inspectors", "巡察干部"),
-                      ("units", "单位"), ("positions", "任职经历")):
+    for table, zh in (
+        ("rounds", "巡察轮次"),
+        ("round_targets", "巡察对象"),
+        ("inspectors", "巡察干部"),
+        ("units", "单位"),
+        ("positions", "任职经历"),
+    ):
         if not bundle.has(table):
             raise _missing(table, zh)
     rows = [r for r in bundle.table("rounds").to_pylist() if r["round_id"] == round_id]
@@ -43,7 +51,10 @@ def round_info(bundle: Bundle, round_id: str) -> RoundInfo:
         known = ", ".join(sorted(str(r) for r in bundle.table("rounds").column("round_id").to_pylist()))
         raise BundleError(
             Problem(
-                file="rounds", row=None, column="round_id", value=round_id,
+                file="rounds",
+                row=None,
+                column="round_id",
+                value=round_id,
                 reason_zh=f"没有编号为「{round_id}」的轮次（已有：{known}）",
                 reason_en=f"no round with id {round_id!r} (known: {known})",
             )
@@ -52,13 +63,21 @@ def round_info(bundle: Bundle, round_id: str) -> RoundInfo:
     if r.get("start_date") is None:
         raise BundleError(
             Problem(
-                file="rounds", row=None, column="start_date", value=None,
+                file="rounds",
+                row=None,
+                column="start_date",
+                value=None,
                 reason_zh="该轮次没有开始日期，无法确定关键人员和时限",
                 reason_en="the round has no start date; key persons and look-back need one",
             )
         )
-    return RoundInfo(round_id, r.get("name") or round_id, r.get("mode") or "常规",
-                     r.get("level") or "县", r["start_date"])
+    return RoundInfo(
+        round_id,
+        r.get("name") or round_id,
+        r.get("mode") or "常规",
+        r.get("level") or "县",
+        r["start_date"],
+    )
 
 
 def setup_round(engine: Engine, info: RoundInfo, policy: Policy) -> None:
@@ -66,7 +85,7 @@ def setup_round(engine: Engine, info: RoundInfo, policy: Policy) -> None:
     day = f"DATE '{info.start_date.isoformat()}'"
     engine.create(
         "targets",
-        f"""SELECT DISTINCT u.unit_id AS target, u.name, u.region, u.type, u.system
+        """SELECT DISTINCT u.unit_id AS target, u.name, u.region, u.type, u.system
             FROM round_targets t JOIN units u ON u.unit_id = t.unit
             WHERE t.round = ?""",
         [info.round_id],
@@ -127,23 +146,29 @@ def region_matches(engine: Engine) -> None:
     engine.register("place_hits", pa.Table.from_pylist(hits, schema=schema))
     engine.create(
         "native_in_target",
-        """SELECT c.person, t.target, f.field, f.text, p._source AS source
+        """SELECT DISTINCT ON (c.person, t.target) c.person, t.target, f.field, f.text,
+                  p._source AS source
            FROM cands c JOIN persons p ON p.person_key = c.person
            CROSS JOIN (VALUES ('native_place'), ('birthplace')) AS v(field)
            CROSS JOIN LATERAL (SELECT v.field AS field,
                 CASE v.field WHEN 'native_place' THEN p.native_place ELSE p.birthplace END AS text) f
            JOIN targets t ON true
-           JOIN place_hits h ON h.text = f.text AND h.region = t.region""",
+           JOIN place_hits h ON h.text = f.text AND h.region = t.region
+           ORDER BY c.person, t.target, f.field DESC""",
     )
 
 
 def home_region_matches(engine: Engine) -> None:
     """Create ``home_in_target(person, target, region)``: the inspector's home region is
     the target's region (codes and names both accepted)."""
-    values = engine.arrow(
-        """SELECT DISTINCT home_region AS v FROM cands WHERE home_region IS NOT NULL
+    values = (
+        engine.arrow(
+            """SELECT DISTINCT home_region AS v FROM cands WHERE home_region IS NOT NULL
            UNION SELECT DISTINCT region FROM targets WHERE region IS NOT NULL"""
-    ).column(0).to_pylist()
+        )
+        .column(0)
+        .to_pylist()
+    )
     rows = []
     for value in values:
         region = resolve_region(value)

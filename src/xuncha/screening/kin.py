@@ -16,7 +16,7 @@ from datetime import date
 import pyarrow as pa
 
 from xuncha.engine.base import Engine
-from xuncha.graph.build import active_edges_sql
+from xuncha.graph.build import in_force
 from xuncha.kinship.categories import STATUTORY, all_shapes
 from xuncha.policy.model import KinReach
 
@@ -31,7 +31,7 @@ def shape_tables(reach: KinReach) -> tuple[pa.Table, pa.Table]:
     )
 
 
-def _walks(engine: Engine, name: str, starts: str, depth: int) -> None:
+def _walks(engine: Engine, name: str, starts: str, depth: int, on: date) -> None:
     """Materialise ``name``: every allowed walk of 0..depth steps from ``starts``."""
     engine.create(
         f"{name}_0",
@@ -45,9 +45,9 @@ def _walks(engine: Engine, name: str, starts: str, depth: int) -> None:
                        list_append(w.nodes, e.dst) AS nodes,
                        list_append(w.edges, e.edge_id) AS edges
                 FROM {name}_{k - 1} w
-                JOIN active_edges e ON e.src = w.node
+                JOIN edges e ON e.src = w.node
                 JOIN kin_prefix p ON p.prefix = w.shape || e.step
-                WHERE NOT list_contains(w.nodes, e.dst)""",
+                WHERE NOT list_contains(w.nodes, e.dst) AND {in_force("e", on)}""",
         )
     union = " UNION ALL ".join(f"SELECT * FROM {name}_{k}" for k in range(depth + 1))
     engine.create(name, union)
@@ -78,9 +78,7 @@ WHERE k.category <> 'other_kin' OR NOT EXISTS (
 """
 
 
-def derive_kin_ties(
-    engine: Engine, *, inspectors: str, counterparts: str, on: date, reach: KinReach
-) -> None:
+def derive_kin_ties(engine: Engine, *, inspectors: str, counterparts: str, on: date, reach: KinReach) -> None:
     """Create table ``kin_ties(inspector_id, counterpart_id, shape, edges, category, length)``.
 
     ``inspectors`` and ``counterparts`` are queries returning a ``node_id`` column.
@@ -88,8 +86,7 @@ def derive_kin_ties(
     shapes, prefixes = shape_tables(reach)
     engine.register("kin_shapes", shapes)
     engine.register("kin_prefix", prefixes)
-    engine.create("active_edges", active_edges_sql(on))
-    _walks(engine, "kin_fwd", inspectors, (reach.max_steps + 1) // 2)
-    _walks(engine, "kin_bwd", counterparts, reach.max_steps // 2)
+    _walks(engine, "kin_fwd", inspectors, (reach.max_steps + 1) // 2, on)
+    _walks(engine, "kin_bwd", counterparts, reach.max_steps // 2, on)
     statutory = ", ".join(f"'{c}'" for c in sorted(STATUTORY))
     engine.create("kin_ties", _JOIN.format(statutory=statutory))

@@ -2,34 +2,59 @@
 
 from __future__ import annotations
 
-import json
-from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from xuncha.policy.model import SEVERITY_RANK
-from xuncha.screening.run import RECORD_KEYS, ScreenResult
+from xuncha.screening.run import ORDER, RECORD_KEYS, ScreenResult
 
 CATEGORY_ZH = {
-    "spouse": "夫妻关系", "lineal": "直系血亲", "collateral3": "三代以内旁系血亲", "in_law": "近姻亲",
-    "other_kin": "其他亲属", "work": "任职关系", "superior": "上下级/共事", "study": "同学关系",
-    "region": "地域关系", "declared": "本人申报", "objection": "回避异议",
+    "spouse": "夫妻关系",
+    "lineal": "直系血亲",
+    "collateral3": "三代以内旁系血亲",
+    "in_law": "近姻亲",
+    "other_kin": "其他亲属",
+    "work": "任职关系",
+    "superior": "上下级/共事",
+    "study": "同学关系",
+    "region": "地域关系",
+    "declared": "本人申报",
+    "objection": "回避异议",
 }
 SEVERITY_ZH = {"must": "必须回避", "should": "建议回避", "notice": "提示"}
-STAGE_SHEETS = {1: "第一次回避（组长副组长）", 2: "第二次回避（抽调干部）", 3: "第三次回避（申报与异议）"}
+STAGE_SHEETS = {
+    1: "第一次回避（组长副组长）",
+    2: "第二次回避（抽调干部）",
+    3: "第三次回避（申报与异议）",
+}
 COLUMNS = [
-    ("轮次", "round"), ("巡察干部", "inspector"), ("干部姓名", "inspector_name"),
-    ("被巡察单位", "target"), ("单位名称", "target_name"), ("关系人", "counterpart"),
-    ("关系人名称", "counterpart_name"), ("关系人身份", "counterpart_role"), ("关系类别", "category_zh"),
-    ("称谓", "kin_term"), ("关系路径", "path_text"), ("回避程度", "severity_zh"), ("规则", "rule"),
-    ("依据", "basis"), ("数据来源", "sources_text"),
+    ("轮次", "round"),
+    ("巡察干部", "inspector"),
+    ("干部姓名", "inspector_name"),
+    ("被巡察单位", "target"),
+    ("单位名称", "target_name"),
+    ("关系人", "counterpart"),
+    ("关系人名称", "counterpart_name"),
+    ("关系人身份", "counterpart_role"),
+    ("关系类别", "category_zh"),
+    ("称谓", "kin_term"),
+    ("关系路径", "path_text"),
+    ("回避程度", "severity_zh"),
+    ("规则", "rule"),
+    ("依据", "basis"),
+    ("数据来源", "sources_text"),
 ]
 
 
-def write_conflicts_jsonl(records: list[dict[str, Any]], path: Path) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        for rec in records:
-            fh.write(json.dumps({k: rec[k] for k in RECORD_KEYS}, ensure_ascii=False) + "\n")
+def write_conflicts_jsonl(result: ScreenResult, path: Path) -> None:
+    """One JSON object per line, keys in the order of the contract, sorted by the record
+    key; written by the engine so that a large round never sits in Python."""
+    result.engine.execute(
+        f"COPY (SELECT {', '.join(RECORD_KEYS)} FROM conflicts ORDER BY {ORDER}) TO '{_sql_path(path)}' (FORMAT JSON)"
+    )
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def path_text(record: dict[str, Any], names: dict[str, str]) -> str:
@@ -43,54 +68,90 @@ def path_text(record: dict[str, Any], names: dict[str, str]) -> str:
     return "".join(parts)
 
 
-def pair_ranking(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each (inspector, target) pair with its strongest tie, strongest pairs first."""
-    pairs: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for rec in records:
-        pairs[(rec["inspector"], rec["target"])].append(rec)
-    rows = []
-    for (inspector, target), recs in pairs.items():
-        top = max(recs, key=lambda r: (SEVERITY_RANK[r["severity"]], -len(r["path"])))
-        rows.append({
-            "inspector": inspector, "inspector_name": top["inspector_name"], "target": target,
-            "target_name": top["target_name"], "severity": top["severity"],
-            "strongest": top["category"], "kin_term": top["kin_term"],
-            "categories": sorted({r["category"] for r in recs}), "ties": len(recs),
-        })
-    rows.sort(key=lambda r: (-SEVERITY_RANK[r["severity"]], -r["ties"], r["inspector"], r["target"]))
+_PAIRS = """
+SELECT inspector, any_value(inspector_name) AS inspector_name, target,
+       any_value(target_name) AS target_name,
+       arg_max(severity, rank * 100 - len(path)) AS severity,
+       arg_max(category, rank * 100 - len(path)) AS strongest,
+       arg_max(kin_term, rank * 100 - len(path)) AS kin_term,
+       list(DISTINCT category ORDER BY category) AS categories, count(*)::INTEGER AS ties,
+       max(rank) AS top
+FROM (SELECT *, CASE severity WHEN 'must' THEN 3 WHEN 'should' THEN 2 ELSE 1 END AS rank
+      FROM conflicts)
+GROUP BY inspector, target
+"""
+
+
+def pair_ranking(result: ScreenResult, limit: int = 1000) -> list[dict[str, Any]]:
+    """Each (inspector, target) pair with its strongest tie, strongest pairs first.
+    The ranking is computed once per result (table ``pairs``)."""
+    if not result.engine.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'pairs'"):
+        result.engine.create("pairs", _PAIRS)
+    rows: list[dict[str, Any]] = result.query(
+        """SELECT * EXCLUDE (top) FROM pairs
+           ORDER BY top DESC, ties DESC, inspector, target LIMIT ?""",
+        [limit],
+    ).to_pylist()
     return rows
 
 
-def summary(result: ScreenResult) -> dict[str, Any]:
-    recs = result.records
+def _counts(result: ScreenResult, column: str) -> dict[str, int]:
+    rows = result.query(f"SELECT {column}::VARCHAR AS v, count(*) AS n FROM conflicts GROUP BY 1 ORDER BY 1")
+    return {str(r["v"]): int(r["n"]) for r in rows.to_pylist()}
+
+
+def summary(result: ScreenResult, *, pairs: int = 1000) -> dict[str, Any]:
     return {
         "round": result.round.round_id,
         "round_name": result.round.name,
         "mode": result.round.mode,
         "start_date": result.round.start_date.isoformat(),
-        "conflicts": len(recs),
-        "by_stage": dict(sorted(Counter(str(r["stage"]) for r in recs).items())),
-        "by_category": dict(sorted(Counter(r["category"] for r in recs).items())),
-        "by_severity": dict(sorted(Counter(r["severity"] for r in recs).items())),
-        "pairs": pair_ranking(recs),
+        "conflicts": result.count,
+        "by_stage": _counts(result, "stage"),
+        "by_category": _counts(result, "category"),
+        "by_severity": _counts(result, "severity"),
+        "pairs_listed": pairs,
+        "pairs": pair_ranking(result, pairs),
+        "pairs_total": int(result.engine.scalar("SELECT count(*) FROM pairs") or 0),
         "stats": result.stats,
         "problems": len(result.problems),
     }
 
 
+RANKED_PAIRS = 10000  # pairs listed in the ranking sheet, strongest first
+NOTICE_ROWS = 5000  # notices listed one by one per sheet; the rest are counted per inspector
+
+
 def write_xlsx(result: ScreenResult, path: Path) -> None:
+    """A workbook for the office: one sheet per stage (every must and should, notices up to
+    NOTICE_ROWS, then a line saying how many more), and the pair ranking."""
     import xlsxwriter
 
-    names = _names(result.records)
-    book = xlsxwriter.Workbook(str(path))
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     head = book.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     for stage, title in STAGE_SHEETS.items():
-        sheet = book.add_worksheet(title)
-        rows = [r for r in result.records if r["stage"] == stage]
-        _sheet(sheet, head, wrap, rows, names)
-    _ranking_sheet(book.add_worksheet("汇总（按关系强弱排序）"), head, wrap, result.records)
+        rows = _stage_rows(result, stage)
+        _sheet(book.add_worksheet(title), head, wrap, rows, _names(rows), _notices_left(result, stage))
+    _ranking_sheet(book.add_worksheet("汇总（按关系强弱排序）"), head, wrap, pair_ranking(result, RANKED_PAIRS))
     book.close()
+
+
+_STAGE_ROWS = f"""
+SELECT * FROM (SELECT * FROM conflicts WHERE stage = $1 AND severity <> 'notice' ORDER BY {ORDER})
+UNION ALL
+SELECT * FROM (SELECT * FROM conflicts WHERE stage = $1 AND severity = 'notice' ORDER BY {ORDER} LIMIT $2)
+"""
+
+
+def _stage_rows(result: ScreenResult, stage: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = result.query(_STAGE_ROWS, [stage, NOTICE_ROWS]).to_pylist()
+    return rows
+
+
+def _notices_left(result: ScreenResult, stage: int) -> int:
+    total = result.engine.scalar(f"SELECT count(*) FROM conflicts WHERE stage = {int(stage)} AND severity = 'notice'")
+    return max(0, int(total or 0) - NOTICE_ROWS)
 
 
 def _names(records: list[dict[str, Any]]) -> dict[str, str]:
@@ -102,7 +163,7 @@ def _names(records: list[dict[str, Any]]) -> dict[str, str]:
     return names
 
 
-def _sheet(sheet: Any, head: Any, wrap: Any, rows: list[dict[str, Any]], names: dict[str, str]) -> None:
+def _sheet(sheet: Any, head: Any, wrap: Any, rows: list[dict[str, Any]], names: dict[str, str], left: int) -> None:
     for col, (title, _) in enumerate(COLUMNS):
         sheet.write(0, col, title, head)
     widths = [14, 20, 10, 20, 22, 20, 12, 12, 14, 10, 60, 10, 14, 50, 30]
@@ -118,20 +179,43 @@ def _sheet(sheet: Any, head: Any, wrap: Any, rows: list[dict[str, Any]], names: 
         }
         for col, (_, key) in enumerate(COLUMNS):
             sheet.write_string(i, col, str(view.get(key) or ""), wrap)
+    if left:
+        sheet.write_string(
+            len(rows) + 1,
+            0,
+            f"另有提示类关系 {left} 条未在此列出，完整清单见 conflicts.jsonl / "
+            f"{left} more notices are in conflicts.jsonl",
+        )
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(rows), 1), len(COLUMNS) - 1)
 
 
-def _ranking_sheet(sheet: Any, head: Any, wrap: Any, records: list[dict[str, Any]]) -> None:
-    titles = ["巡察干部", "姓名", "被巡察单位", "单位名称", "最强关系", "回避程度", "称谓", "全部关系类别", "关系条数"]
+def _ranking_sheet(sheet: Any, head: Any, wrap: Any, ranking: list[dict[str, Any]]) -> None:
+    titles = [
+        "巡察干部",
+        "姓名",
+        "被巡察单位",
+        "单位名称",
+        "最强关系",
+        "回避程度",
+        "称谓",
+        "全部关系类别",
+        "关系条数",
+    ]
     for col, title in enumerate(titles):
         sheet.write(0, col, title, head)
         sheet.set_column(col, col, 18)
-    for i, row in enumerate(pair_ranking(records), start=1):
+    for i, row in enumerate(ranking, start=1):
         values = [
-            row["inspector"], row["inspector_name"], row["target"], row["target_name"],
-            CATEGORY_ZH.get(row["strongest"], row["strongest"]), SEVERITY_ZH[row["severity"]],
-            row["kin_term"], "、".join(CATEGORY_ZH.get(c, c) for c in row["categories"]), row["ties"],
+            row["inspector"],
+            row["inspector_name"],
+            row["target"],
+            row["target_name"],
+            CATEGORY_ZH.get(row["strongest"], row["strongest"]),
+            SEVERITY_ZH[row["severity"]],
+            row["kin_term"],
+            "、".join(CATEGORY_ZH.get(c, c) for c in row["categories"]),
+            row["ties"],
         ]
         for col, value in enumerate(values):
             sheet.write(i, col, "" if value is None else value, wrap)

@@ -12,9 +12,15 @@ from xuncha.kinship.naming import term_for_steps
 
 _DIRECTION = {"u": "up", "d": "down", "s": "spouse"}
 _BASE_TERM = {
-    ("u", "男"): "父亲", ("u", "女"): "母亲", ("u", None): "父母",
-    ("d", "男"): "儿子", ("d", "女"): "女儿", ("d", None): "子女",
-    ("s", "男"): "丈夫", ("s", "女"): "妻子", ("s", None): "配偶",
+    ("u", "男"): "父亲",
+    ("u", "女"): "母亲",
+    ("u", None): "父母",
+    ("d", "男"): "儿子",
+    ("d", "女"): "女儿",
+    ("d", None): "子女",
+    ("s", "男"): "丈夫",
+    ("s", "女"): "妻子",
+    ("s", None): "配偶",
 }
 _KIND_PREFIX = {"收养": "养", "继": "继"}
 _SHORT = {"父亲": "父", "母亲": "母", "父母": "父母", "儿子": "子", "女儿": "女", "子女": "子女"}
@@ -49,8 +55,15 @@ class PathRenderer:
                FROM edges e JOIN wanted_edges w USING (edge_id)"""
         ).to_pylist()
         self.edges = {
-            r["edge_id"]: Edge(r["edge_id"], r["src"], r["dst"], r["step"], r["kind"], r["grp"],
-                               tuple(r["sources"] or ()))
+            r["edge_id"]: Edge(
+                r["edge_id"],
+                r["src"],
+                r["dst"],
+                r["step"],
+                r["kind"],
+                r["grp"],
+                tuple(r["sources"] or ()),
+            )
             for r in rows
         }
         ids = sorted({n for e in self.edges.values() for n in (e.src, e.dst)})

@@ -33,20 +33,14 @@ def adjacency(facts: Facts, on: date) -> dict[str, list[tuple[str, str]]]:
         adj[child].add(("u", parent))
         adj[parent].add(("d", child))
     for a, b, end in facts.marriages:
-        if (end is None or end > on) and all(
-            facts.deaths.get(x) is None or facts.deaths[x] > on for x in (a, b)
-        ):
+        if (end is None or end > on) and all(facts.deaths.get(x) is None or facts.deaths[x] > on for x in (a, b)):
             adj[a].add(("s", b))
             adj[b].add(("s", a))
     return {k: sorted(v) for k, v in adj.items()}
 
 
 def valid_shape(shape: str, max_steps: int, max_spouse_steps: int) -> bool:
-    return (
-        0 < len(shape) <= max_steps
-        and shape.count("s") <= max_spouse_steps
-        and bool(CANONICAL.match(shape))
-    )
+    return 0 < len(shape) <= max_steps and shape.count("s") <= max_spouse_steps and bool(CANONICAL.match(shape))
 
 
 def kin_ties(
@@ -65,9 +59,7 @@ def kin_ties(
         stack: list[tuple[str, str, frozenset[str]]] = [(start, "", frozenset([start]))]
         while stack:
             node, shape, seen = stack.pop()
-            if shape and node in wanted and node != start and valid_shape(
-                shape, max_steps, max_spouse_steps
-            ):
+            if shape and node in wanted and node != start and valid_shape(shape, max_steps, max_spouse_steps):
                 key = (start, node, classify_shape(shape))
                 found[key] = min(found.get(key, 99), len(shape))
             if len(shape) == max_steps:
@@ -76,6 +68,4 @@ def kin_ties(
                 if nxt not in seen:
                     stack.append((nxt, shape + step, seen | {nxt}))
     statutory_pairs = {(a, b) for (a, b, c) in found if c in STATUTORY}
-    return {
-        k: v for k, v in found.items() if k[2] != "other_kin" or (k[0], k[1]) not in statutory_pairs
-    }
+    return {k: v for k, v in found.items() if k[2] != "other_kin" or (k[0], k[1]) not in statutory_pairs}

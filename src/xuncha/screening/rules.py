@@ -15,9 +15,7 @@ _SEVERITY = "CASE WHEN c.stage = 1 THEN '{leader}' ELSE '{other}' END"
 
 
 def _severity(rule: Rule) -> str:
-    return _SEVERITY.format(
-        leader=rule.severity_for(leader=True), other=rule.severity_for(leader=False)
-    )
+    return _SEVERITY.format(leader=rule.severity_for(leader=True), other=rule.severity_for(leader=False))
 
 
 def _period(alias: str) -> str:
@@ -52,9 +50,7 @@ def kin_sql(rule: Rule) -> str:
 
 def work_recent_sql(rule: Rule, on: date) -> str:
     depth = "" if rule.include_subunits else "AND u.depth = 0"
-    held = (
-        "'任职：' || coalesce(p.title, p.role, '') || '（' || " + _period("p") + " || '）'"
-    )
+    held = "'任职：' || coalesce(p.title, p.role, '') || '（' || " + _period("p") + " || '）'"
     return f"""
       SELECT c.person AS inspector, u.target, u.target AS counterpart,
              '被巡察单位' AS counterpart_role,
@@ -81,7 +77,7 @@ def work_long_sql(rule: Rule, on: date) -> str:
         WHERE p.start_date IS NOT NULL AND p.start_date <= {day}),
       total AS (
         SELECT person, stage, unit, sum(days) AS days, list(_source ORDER BY _source) AS sources,
-               string_agg(coalesce(title, '') || '（' || {_period('spans')} || '）', '；'
+               string_agg(coalesce(title, '') || '（' || {_period("spans")} || '）', '；'
                           ORDER BY start_date) AS spans
         FROM spans GROUP BY person, stage, unit)
       SELECT c.person AS inspector, c.unit AS target, c.unit AS counterpart,
@@ -99,12 +95,13 @@ def superior_sql(rule: Rule, on: date, key_roles: str) -> str:
       SELECT c.person AS inspector, k.target, k.person AS counterpart, k.role AS counterpart_role,
              'superior' AS category, '{rule.id}' AS rule_id, {_severity(rule)} AS severity, c.stage,
              [{{'from': c.person, 'relation': '同单位任职：' || coalesce(a.title, a.role, '') || '（'
-                 || {_period('a')} || '）', 'to': a.unit}},
+                 || {_period("a")} || '）', 'to': a.unit}},
               {{'from': a.unit, 'relation': '同单位任职：' || coalesce(b.title, b.role, '') || '（'
-                 || {_period('b')} || '）', 'to': k.person}}] AS steps,
+                 || {_period("b")} || '）', 'to': k.person}}] AS steps,
              [a._source, b._source, k.source] AS sources, NULL::BIGINT[] AS edges, 2 AS length
       FROM cands c JOIN positions_x a ON a.person = c.person
-      JOIN positions_x b ON b.unit = a.unit AND b.person <> a.person
+      JOIN (SELECT * FROM positions_x WHERE person IN (SELECT person FROM key_persons)) b
+        ON b.unit = a.unit AND b.person <> a.person
       JOIN key_persons k ON k.person = b.person
       WHERE (list_contains({key_roles}, a.role) OR list_contains({key_roles}, b.role))
         AND greatest(coalesce(a.start_date, DATE '1900-01-01'), coalesce(b.start_date, DATE '1900-01-01'), {since})
@@ -118,12 +115,13 @@ def study_sql(rule: Rule) -> str:
       SELECT c.person AS inspector, k.target, k.person AS counterpart, k.role AS counterpart_role,
              'study' AS category, '{rule.id}' AS rule_id, {_severity(rule)} AS severity, c.stage,
              [{{'from': c.person, 'relation': '就读：' || coalesce(a.class, '') || '（'
-                 || {_period('a')} || '）', 'to': 'school:' || a.school}},
+                 || {_period("a")} || '）', 'to': 'school:' || a.school}},
               {{'from': 'school:' || a.school, 'relation': '{label}：' || coalesce(b.class, '') || '（'
-                 || {_period('b')} || '）', 'to': k.person}}] AS steps,
+                 || {_period("b")} || '）', 'to': k.person}}] AS steps,
              [a._source, b._source, k.source] AS sources, NULL::BIGINT[] AS edges, 2 AS length
       FROM cands c JOIN education a ON a.person = c.person
-      JOIN education b ON b.school = a.school AND b.person <> a.person
+      JOIN (SELECT * FROM education WHERE person IN (SELECT person FROM key_persons)) b
+        ON b.school = a.school AND b.person <> a.person
       JOIN key_persons k ON k.person = b.person
       WHERE coalesce(a.start_date, DATE '1900-01-01') <= coalesce(b.end_date, DATE '2999-12-31')
         AND coalesce(b.start_date, DATE '1900-01-01') <= coalesce(a.end_date, DATE '2999-12-31')

@@ -8,16 +8,17 @@ strongest rule first and then the shortest path.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyarrow as pa
+
 from xuncha.bundle.model import Bundle
 from xuncha.bundle.problems import Problem
-from xuncha.engine.base import Engine, open_engine
+from xuncha.engine.base import Engine, Params, open_engine
 from xuncha.graph.build import GraphBuild, build_graph
-from xuncha.policy.model import SEVERITY_RANK, Policy, Rule
+from xuncha.policy.model import Policy, Rule
 from xuncha.screening import rules as sql
 from xuncha.screening.context import (
     RoundInfo,
@@ -29,20 +30,67 @@ from xuncha.screening.context import (
 from xuncha.screening.kin import derive_kin_ties
 from xuncha.screening.paths import PathRenderer
 
-KIN_CATEGORIES = ("spouse", "lineal", "collateral3", "in_law", "other_kin")
 RECORD_KEYS = (
-    "round", "stage", "inspector", "inspector_name", "target", "target_name", "counterpart",
-    "counterpart_name", "counterpart_role", "category", "kin_term", "path", "rule", "basis",
-    "severity", "sources",
+    "round",
+    "stage",
+    "inspector",
+    "inspector_name",
+    "target",
+    "target_name",
+    "counterpart",
+    "counterpart_name",
+    "counterpart_role",
+    "category",
+    "kin_term",
+    "path",
+    "rule",
+    "basis",
+    "severity",
+    "sources",
 )
+
+
+ORDER = "inspector, target, counterpart, category"
 
 
 @dataclass
 class ScreenResult:
+    """The conflicts of one round, held in the engine as table ``conflicts``.
+
+    Large rounds never leave the engine whole: outputs are written by the engine and
+    reports read what they need. Close the result (or use it in ``with``) when done."""
+
     round: RoundInfo
-    records: list[dict[str, Any]]
+    engine: Engine
     problems: list[Problem] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
+
+    def query(self, sql_text: str, params: Params = None) -> pa.Table:
+        return self.engine.arrow(sql_text, params)
+
+    @property
+    def count(self) -> int:
+        return int(self.engine.scalar("SELECT count(*) FROM conflicts") or 0)
+
+    @property
+    def table(self) -> pa.Table:
+        """Every conflict, in the contract's column order and sorted by its key."""
+        return self.query(f"SELECT {', '.join(RECORD_KEYS)} FROM conflicts ORDER BY {ORDER}")
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        """The conflicts as dicts (for small rounds, tests and team formation)."""
+        rows: list[dict[str, Any]] = self.table.to_pylist()
+        return rows
+
+    def close(self) -> None:
+        self.engine.close()
+
+    def __enter__(self) -> ScreenResult:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def screen(
@@ -53,20 +101,18 @@ def screen(
     stages: Iterable[int] = (1, 2, 3),
     engine: Engine | None = None,
 ) -> ScreenResult:
-    """Screen ``round_id`` of ``bundle`` under ``policy``."""
+    """Screen ``round_id`` of ``bundle`` under ``policy``. The result owns the engine."""
     info = round_info(bundle, round_id)
     eng = engine or open_engine()
     try:
         graph = build_graph(bundle, eng)
         return _screen(eng, info, policy, set(stages), graph)
-    finally:
-        if engine is None:
-            eng.close()
+    except BaseException:
+        eng.close()
+        raise
 
 
-def _screen(
-    engine: Engine, info: RoundInfo, policy: Policy, stages: set[int], graph: GraphBuild
-) -> ScreenResult:
+def _screen(engine: Engine, info: RoundInfo, policy: Policy, stages: set[int], graph: GraphBuild) -> ScreenResult:
     setup_round(engine, info, policy)
     derive_kin_ties(
         engine,
@@ -76,20 +122,118 @@ def _screen(
         on=info.start_date,
         reach=policy.kin_reach,
     )
-    region_matches(engine)
-    home_region_matches(engine)
-    queries = [q for rule in policy.rules if (q := _rule_sql(rule, info, policy))]
-    if not queries:
-        return ScreenResult(info, [], graph.problems, graph.stats)
-    union = " UNION ALL ".join(f"({q})" for q in queries)
-    engine.create("hits", union, {"round": info.round_id} if "$round" in union else None)
-    hits = engine.arrow(
-        "SELECT * FROM hits WHERE stage IN (SELECT unnest(?::INTEGER[]))", [sorted(stages)]
-    ).to_pylist()
-    records = _records(engine, info, policy, hits)
+    if any(r.kind == "region_native" for r in policy.rules):
+        region_matches(engine)
+    if any(r.kind == "region_home" and info.mode in r.modes for r in policy.rules):
+        home_region_matches(engine)
+    pair_rules = [r for r in policy.rules if r.kind not in REGION_KINDS]
+    region_rules = [r for r in policy.rules if r.kind in REGION_KINDS]
+    _create_hits(engine, "hits", [q for r in pair_rules if (q := _rule_sql(r, info, policy))], info)
+    _create_hits(engine, "region_hits", [q for r in region_rules if (q := _rule_sql(r, info, policy))], info)
+    engine.create("best", _best_sql(stages))
+    _render_kin(engine)
+    engine.register("rule_bases", _bases(policy))
+    engine.create("conflicts", _CONFLICTS, [info.round_id])
     stats = dict(graph.stats)
     stats.update(_counts(engine))
-    return ScreenResult(info, records, graph.problems, stats)
+    return ScreenResult(info, engine, graph.problems, stats)
+
+
+REGION_KINDS = ("region_native", "region_home")
+
+
+def _create_hits(engine: Engine, name: str, queries: list[str], info: RoundInfo) -> None:
+    union = " UNION ALL ".join(f"({q})" for q in queries) if queries else _EMPTY_HITS
+    engine.create(name, union, {"round": info.round_id} if "$round" in union else None)
+
+
+_EMPTY_HITS = """SELECT NULL::VARCHAR AS inspector, NULL::VARCHAR AS target,
+  NULL::VARCHAR AS counterpart, NULL::VARCHAR AS counterpart_role, NULL::VARCHAR AS category,
+  NULL::VARCHAR AS rule_id, NULL::VARCHAR AS severity, NULL::INTEGER AS stage,
+  NULL::STRUCT("from" VARCHAR, relation VARCHAR, "to" VARCHAR)[] AS steps,
+  NULL::VARCHAR[] AS sources, NULL::BIGINT[] AS edges, NULL::INTEGER AS length WHERE false"""
+
+_SEVERITY_RANK = "CASE severity WHEN 'must' THEN 3 WHEN 'should' THEN 2 ELSE 1 END"
+
+_PAIR_KEY = """struct_pack(s := -{rank}, l := length, r := rule_id, e := edges,
+    f := steps[1].relation, t := steps[1]."to", z := steps[-1].relation, o := sources[1])"""
+
+
+def _best_sql(stages: set[int]) -> str:
+    """One hit per (inspector, target, counterpart, category): strongest severity, then
+    shortest path, then a stable order. Chosen by row id, so only keys are aggregated."""
+    wanted = ", ".join(str(int(s)) for s in sorted(stages)) or "NULL"
+    key = _PAIR_KEY.format(rank=_SEVERITY_RANK)
+    parts = []
+    for table in ("hits", "region_hits"):
+        parts.append(
+            f"""SELECT * FROM {table} SEMI JOIN (
+                  SELECT arg_min(rowid, {key}) AS rid FROM {table} WHERE stage IN ({wanted})
+                  GROUP BY inspector, target, counterpart, category) c ON c.rid = {table}.rowid"""
+        )
+    return " UNION ALL ".join(parts)
+
+
+_CONFLICTS = """
+SELECT ?::VARCHAR AS round, b.stage::INTEGER AS stage, b.inspector, ni.name AS inspector_name,
+       b.target, ut.name AS target_name, b.counterpart,
+       coalesce(nc.name, uc.name) AS counterpart_name, b.counterpart_role, b.category,
+       k.kin_term, coalesce(k.path, b.steps) AS path, b.rule_id AS rule, r.basis, b.severity,
+       coalesce(k.sources, list_filter(b.sources, lambda x, i: x IS NOT NULL
+                                       AND list_position(b.sources, x) = i)) AS sources
+FROM best b
+LEFT JOIN kin_paths k ON k.inspector = b.inspector AND k.counterpart = b.counterpart
+                     AND k.category = b.category AND k.edges = b.edges
+LEFT JOIN nodes ni ON ni.key = b.inspector
+LEFT JOIN units ut ON ut.unit_id = b.target
+LEFT JOIN nodes nc ON nc.key = b.counterpart
+LEFT JOIN units uc ON uc.unit_id = b.counterpart
+LEFT JOIN rule_bases r ON r.rule_id = b.rule_id
+"""
+
+_STEP = pa.struct([("from", pa.string()), ("relation", pa.string()), ("to", pa.string())])
+_KIN_PATHS = pa.schema(
+    [
+        ("inspector", pa.string()),
+        ("counterpart", pa.string()),
+        ("category", pa.string()),
+        ("edges", pa.list_(pa.int64())),
+        ("path", pa.list_(_STEP)),
+        ("kin_term", pa.string()),
+        ("sources", pa.list_(pa.string())),
+    ]
+)
+
+
+def _render_kin(engine: Engine) -> None:
+    """Kin ties are few: their paths and terms are rendered in Python."""
+    rows = engine.arrow(
+        """SELECT DISTINCT inspector, counterpart, category, edges, sources FROM best
+           WHERE edges IS NOT NULL AND len(edges) > 0"""
+    ).to_pylist()
+    renderer = PathRenderer(engine, {e for r in rows for e in r["edges"]})
+    out = [
+        {
+            "inspector": r["inspector"],
+            "counterpart": r["counterpart"],
+            "category": r["category"],
+            "edges": r["edges"],
+            "path": renderer.steps(r["edges"]),
+            "kin_term": renderer.kin_term(r["edges"]),
+            "sources": list(dict.fromkeys(s for s in renderer.sources(r["edges"]) + list(r["sources"] or []) if s)),
+        }
+        for r in rows
+    ]
+    engine.register("kin_paths", pa.Table.from_pylist(out, schema=_KIN_PATHS))
+
+
+def _bases(policy: Policy) -> pa.Table:
+    return pa.table(
+        {
+            "rule_id": [r.id for r in policy.rules],
+            "basis": [policy.basis_text(r) for r in policy.rules],
+        }
+    )
 
 
 def _rule_sql(rule: Rule, info: RoundInfo, policy: Policy) -> str | None:
@@ -115,75 +259,6 @@ def _rule_sql(rule: Rule, info: RoundInfo, policy: Policy) -> str | None:
         case "objection":
             return sql.objection_sql(rule)
     return None
-
-
-def _best(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One hit per (inspector, target, counterpart, category): strongest, then shortest."""
-    best: dict[tuple[str, str, str, str], dict[str, Any]] = {}
-    for hit in hits:
-        key = (hit["inspector"], hit["target"], hit["counterpart"], hit["category"])
-        rank = (
-            -SEVERITY_RANK[hit["severity"]],
-            hit["length"],
-            hit["rule_id"],
-            hit["edges"] or [],
-            json.dumps(hit["steps"], ensure_ascii=False, sort_keys=True, default=str),
-        )
-        if key not in best or rank < best[key]["_rank"]:
-            best[key] = {**hit, "_rank": rank}
-    return [best[k] for k in sorted(best)]
-
-
-def _records(
-    engine: Engine, info: RoundInfo, policy: Policy, hits: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    kept = _best(hits)
-    renderer = PathRenderer(engine, {e for h in kept for e in (h["edges"] or [])})
-    names = _names(engine, kept)
-    rules = {r.id: r for r in policy.rules}
-    return [_record(h, info, policy, rules[h["rule_id"]], renderer, names) for h in kept]
-
-
-def _record(
-    hit: dict[str, Any],
-    info: RoundInfo,
-    policy: Policy,
-    rule: Rule,
-    renderer: PathRenderer,
-    names: dict[str, str | None],
-) -> dict[str, Any]:
-    edges = hit["edges"]
-    kin = hit["category"] in KIN_CATEGORIES and edges
-    path = renderer.steps(edges) if kin else [dict(s) for s in hit["steps"] or []]
-    sources = (renderer.sources(edges) if kin else []) + list(hit["sources"] or [])
-    return {
-        "round": info.round_id,
-        "stage": hit["stage"],
-        "inspector": hit["inspector"],
-        "inspector_name": names.get(hit["inspector"]),
-        "target": hit["target"],
-        "target_name": names.get(hit["target"]),
-        "counterpart": hit["counterpart"],
-        "counterpart_name": names.get(hit["counterpart"]),
-        "counterpart_role": hit["counterpart_role"],
-        "category": hit["category"],
-        "kin_term": renderer.kin_term(edges) if kin else None,
-        "path": path,
-        "rule": rule.id,
-        "basis": policy.basis_text(rule),
-        "severity": hit["severity"],
-        "sources": list(dict.fromkeys(s for s in sources if s)),
-    }
-
-
-def _names(engine: Engine, hits: list[dict[str, Any]]) -> dict[str, str | None]:
-    keys = sorted({h[k] for h in hits for k in ("inspector", "target", "counterpart")})
-    engine.create("wanted_keys", "SELECT unnest(?::VARCHAR[]) AS key", [keys])
-    rows = engine.arrow(
-        """SELECT n.key, n.name FROM nodes n JOIN wanted_keys USING (key)
-           UNION ALL SELECT u.unit_id, u.name FROM units u JOIN wanted_keys w ON w.key = u.unit_id"""
-    ).to_pylist()
-    return {r["key"]: r["name"] for r in rows}
 
 
 def _counts(engine: Engine) -> dict[str, int]:

@@ -26,9 +26,7 @@ def id_numbers(region: IntArray, birth: npt.NDArray[np.datetime64], seq: IntArra
     months = (days.astype("datetime64[M]").astype(np.int64) % 12) + 1
     dom = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
     date_num = years * 10000 + months * 100 + dom
-    digits = np.concatenate(
-        [_digits(region, 6), _digits(date_num, 8), _digits(seq % 1000, 3)], axis=1
-    )
+    digits = np.concatenate([_digits(region, 6), _digits(date_num, 8), _digits(seq % 1000, 3)], axis=1)
     check = _CHECK[(digits @ _WEIGHTS) % 11]
     chars = np.empty((len(region), 18), dtype=np.uint8)
     chars[:, :17] = digits.astype(np.uint8) + ord("0")

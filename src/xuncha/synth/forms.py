@@ -15,16 +15,16 @@ IntArray = npt.NDArray[np.int64]
 
 
 def key_persons_today(positions: Rows) -> IntArray:
-    role, start, end = positions.column("role"), positions.column("start_date"), positions.column(
-        "end_date"
+    role, start, end = (
+        positions.column("role"),
+        positions.ints("start_date"),
+        positions.ints("end_date"),
     )
     key = np.isin(role, [HEAD, TEAM]) & (start <= ROUND_DAY) & ((end == NA) | (end >= ROUND_DAY))
     return np.asarray(positions.column("person")[key], dtype=np.int64)
 
 
-def build_forms(
-    rng: np.random.Generator, pop: Population, cadres: IntArray, forms: Rows
-) -> IntArray:
+def build_forms(rng: np.random.Generator, pop: Population, cadres: IntArray, forms: Rows) -> IntArray:
     """Add form rows for ``cadres``; return people left out of kinship (form-only members)."""
     c = pop.people.cols
     size = len(c["male"])
@@ -33,8 +33,11 @@ def build_forms(
     spouse = np.concatenate([spouse, np.full(size - len(spouse), -1)])
     s = spouse[cadres]
     has = s >= 0
-    forms.add(cadre=cadres[has], member=s[has],
-              relation=np.where(c["male"][s[has]] == 1, "丈夫", "妻子").astype(object))  # fmt: skip
+    forms.add(
+        cadre=cadres[has],
+        member=s[has],
+        relation=np.where(c["male"][s[has]] == 1, "丈夫", "妻子").astype(object),
+    )
     for parent, term in (("father", "父亲"), ("mother", "母亲")):
         p = c[parent][cadres]
         forms.add(cadre=cadres[p >= 0], member=p[p >= 0], relation=term)
@@ -63,7 +66,7 @@ def mark_ids(rng: np.random.Generator, forms: Rows) -> None:
 
 def current_posts(people: People, positions: Rows) -> tuple[IntArray, list[str]]:
     """Unit index (or -1) and title of each person's post on the round's start date."""
-    start, end = positions.column("start_date"), positions.column("end_date")
+    start, end = positions.ints("start_date"), positions.ints("end_date")
     now = (start <= ROUND_DAY) & ((end == NA) | (end >= ROUND_DAY))
     order = np.flatnonzero(now)
     order = order[np.argsort(start[order], kind="stable")]
@@ -106,7 +109,8 @@ def political_statuses(rng: np.random.Generator, people: People, members: IntArr
     young = people["birth"][members] > ROUND_DAY - years(28)
     draw = rng.random(len(members))
     labels = np.where(
-        young & (draw < 0.4), "共青团员",
+        young & (draw < 0.4),
+        "共青团员",
         np.where(draw < 0.35, "中共党员", np.where(draw < 0.96, "群众", "民盟盟员")),
-    )  # fmt: skip
+    )
     return [str(x) for x in labels]

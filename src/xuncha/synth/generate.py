@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -79,8 +80,15 @@ def write_bundle(out: Path, *, persons: int, seed: int, fmt: str = "csv") -> Syn
     _write_plants(out / "planted.jsonl", world.planter.plants, world)
     _write_plants(out / "planted_negative.jsonl", world.planter.negatives, world)
     planted = Counter(p.category for p in world.planter.plants if p.round == MAIN_ROUND)
-    return SynthReport(out, counts, dict(planted), len(world.planter.negatives), MAIN_ROUND,
-                       time.perf_counter() - t0, files)  # fmt: skip
+    return SynthReport(
+        out,
+        counts,
+        dict(planted),
+        len(world.planter.negatives),
+        MAIN_ROUND,
+        time.perf_counter() - t0,
+        files,
+    )
 
 
 @dataclass
@@ -120,10 +128,14 @@ def _build(persons: int, seed: int) -> _World:
         raise RuntimeError("埋设人员超出预留 / planted people exceed the reserve")
     add_singles(rng, people, persons - people.size)
     background_declarations(rng, current_spouse(pop), people, ins)
-    cadres = np.unique(np.concatenate([
-        formsmod.key_persons_today(positions),
-        np.asarray(ins.inspectors.column("person"), dtype=np.int64),
-    ]))  # fmt: skip
+    cadres = np.unique(
+        np.concatenate(
+            [
+                formsmod.key_persons_today(positions),
+                np.asarray(ins.inspectors.column("person"), dtype=np.int64),
+            ]
+        )
+    )
     form_only = formsmod.build_forms(rng, pop, cadres, forms)
     formsmod.mark_ids(rng, forms)
     build_kinship(rng, pop, kinship)
@@ -133,7 +145,7 @@ def _build(persons: int, seed: int) -> _World:
     return _World(pop, units, positions, ins, planter, kinship, forms, education, text, rng)
 
 
-def _drop_people(kinship: Rows, gone: np.ndarray) -> None:  # type: ignore[type-arg]
+def _drop_people(kinship: Rows, gone: npt.NDArray[np.int64]) -> None:
     keep = ~(np.isin(kinship.column("person"), gone) | np.isin(kinship.column("relative"), gone))
     kinship.keep(keep)
 
@@ -173,16 +185,18 @@ def _family_table(w: _World) -> pa.Table:
     birth = people["birth"][member].astype("datetime64[D]")
     months = np.datetime_as_string(birth.astype("datetime64[M]"), unit="M")
     with_id = np.asarray(f.column("with_id")) == "1"
-    ids = [w.text.id_number[m] if ok else "" for m, ok in zip(member.tolist(), with_id.tolist(), strict=True)]  # fmt: skip
-    return pa.table({
-        "cadre": w.text.keys(f.column("cadre")),
-        "relation": pa.array([str(x) for x in f.column("relation")], type=pa.string()),
-        "name": w.text.name.take(pa.array(member)),
-        "birth_month": pa.array([m.replace("-", ".") for m in months.tolist()], type=pa.string()),
-        "political_status": pa.array(formsmod.political_statuses(w.rng, people, member)),
-        "employer_title": pa.array(employer, type=pa.string()),
-        "id_number": pa.array(ids, type=pa.string()),
-    })  # fmt: skip
+    ids = [w.text.id_number[m] if ok else "" for m, ok in zip(member.tolist(), with_id.tolist(), strict=True)]
+    return pa.table(
+        {
+            "cadre": w.text.keys(f.column("cadre")),
+            "relation": pa.array([str(x) for x in f.column("relation")], type=pa.string()),
+            "name": w.text.name.take(pa.array(member)),
+            "birth_month": pa.array([m.replace("-", ".") for m in months.tolist()], type=pa.string()),
+            "political_status": pa.array(formsmod.political_statuses(w.rng, people, member)),
+            "employer_title": pa.array(employer, type=pa.string()),
+            "id_number": pa.array(ids, type=pa.string()),
+        }
+    )
 
 
 def _write_plants(path: Path, plants: list[Plant], w: _World) -> None:

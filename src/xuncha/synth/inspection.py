@@ -19,8 +19,18 @@ MAIN_ROUND = "R2026-3"
 CROSS_ROUND = "R2026-X1"
 CROSS_DAY = day(2026, 10, 12)
 SKILLS = ("财务", "审计", "纪检", "法律", "组织", "工程", "信访")
-SYSTEM_SKILL = {"财政": "财务", "审计": "审计", "纪检监察": "纪检", "政法": "法律", "组织": "组织",
-                "住建": "工程", "交通": "工程", "水利": "工程", "信访": "信访", "巡察": "纪检"}  # fmt: skip
+SYSTEM_SKILL = {
+    "财政": "财务",
+    "审计": "审计",
+    "纪检监察": "纪检",
+    "政法": "法律",
+    "组织": "组织",
+    "住建": "工程",
+    "交通": "工程",
+    "水利": "工程",
+    "信访": "信访",
+    "巡察": "纪检",
+}
 # (id, name, mode, level, start, end)
 PAST_ROUNDS = (
     ("R2024-1", "十三届县委第九轮巡察", day(2024, 3, 11), day(2024, 5, 20)),
@@ -34,16 +44,28 @@ PAST_ROUNDS = (
 
 def round_rows() -> Rows:
     return Rows(
-        round_id="text", name="text", mode="text", level="text", start_date="date",
-        end_date="date", core_size="text", members_min="text", members_max="text",
-    )  # fmt: skip
+        round_id="text",
+        name="text",
+        mode="text",
+        level="text",
+        start_date="date",
+        end_date="date",
+        core_size="text",
+        members_min="text",
+        members_max="text",
+    )
 
 
 def inspector_rows() -> Rows:
     return Rows(
-        person="person", pool="text", roles="text", home_region="text", home_unit="unit",
-        skills="text", available="text",
-    )  # fmt: skip
+        person="person",
+        pool="text",
+        roles="text",
+        home_region="text",
+        home_unit="unit",
+        skills="text",
+        available="text",
+    )
 
 
 @dataclass
@@ -52,20 +74,20 @@ class Inspection:
     rounds: Rows = field(default_factory=round_rows)
     targets: Rows = field(default_factory=lambda: Rows(round="text", unit="unit"))
     history: Rows = field(
-        default_factory=lambda: Rows(
-            round="text", unit="unit", person="person", role="text", date="date"
-        )
+        default_factory=lambda: Rows(round="text", unit="unit", person="person", role="text", date="date")
     )
     declarations: Rows = field(
         default_factory=lambda: Rows(
-            round="text", inspector="person", counterpart="person", counterpart_unit="unit",
-            relation="text", date="date",
-        )  # fmt: skip
+            round="text",
+            inspector="person",
+            counterpart="person",
+            counterpart_unit="unit",
+            relation="text",
+            date="date",
+        )
     )
     objections: Rows = field(
-        default_factory=lambda: Rows(
-            round="text", unit="unit", inspector="person", reason="text", date="date"
-        )
+        default_factory=lambda: Rows(round="text", unit="unit", inspector="person", reason="text", date="date")
     )
     main_targets: list[int] = field(default_factory=list)
     cross_targets: list[int] = field(default_factory=list)
@@ -88,8 +110,15 @@ def office_unit(units: Units) -> int:
 
 def pick_targets(rng: np.random.Generator, units: Units, persons: int) -> tuple[list[int], list[int]]:
     office = office_unit(units)
-    weight = {"党政机关": 3.0, "乡镇(街道)": 3.0, "国有企业": 2.0, "事业单位": 1.0, "学校": 1.0,
-              "医院": 1.0, "村(社区)": 0.3}  # fmt: skip
+    weight = {
+        "党政机关": 3.0,
+        "乡镇(街道)": 3.0,
+        "国有企业": 2.0,
+        "事业单位": 1.0,
+        "学校": 1.0,
+        "医院": 1.0,
+        "村(社区)": 0.3,
+    }
     has_villages = {p for p in units.parent if p >= 0}
     main = [u for u in range(len(units)) if units.county[u] == MAIN and u != office]
     town = next(u for u in main if u in has_villages)
@@ -106,15 +135,40 @@ def pick_targets(rng: np.random.Generator, units: Units, persons: int) -> tuple[
 
 def add_rounds(rng: np.random.Generator, units: Units, ins: Inspection) -> None:
     r = ins.rounds
-    r.add(round_id=MAIN_ROUND, name="十四届县委第三轮巡察", mode="常规", level="县",
-          start_date=ROUND_DAY, end_date=day(2026, 11, 13), core_size="3", members_min="2",
-          members_max="4")  # fmt: skip
-    r.add(round_id=CROSS_ROUND, name="南充市委2026年交叉巡察(营山县)", mode="交叉", level="市",
-          start_date=CROSS_DAY, end_date=day(2026, 12, 11), core_size="3", members_min="2",
-          members_max="4")  # fmt: skip
+    r.add(
+        round_id=MAIN_ROUND,
+        name="十四届县委第三轮巡察",
+        mode="常规",
+        level="县",
+        start_date=ROUND_DAY,
+        end_date=day(2026, 11, 13),
+        core_size="3",
+        members_min="2",
+        members_max="4",
+    )
+    r.add(
+        round_id=CROSS_ROUND,
+        name="南充市委2026年交叉巡察(营山县)",
+        mode="交叉",
+        level="市",
+        start_date=CROSS_DAY,
+        end_date=day(2026, 12, 11),
+        core_size="3",
+        members_min="2",
+        members_max="4",
+    )
     for rid, name, start, end in PAST_ROUNDS:
-        r.add(round_id=rid, name=name, mode="常规", level="县", start_date=start, end_date=end,
-              core_size="3", members_min="2", members_max="4")  # fmt: skip
+        r.add(
+            round_id=rid,
+            name=name,
+            mode="常规",
+            level="县",
+            start_date=start,
+            end_date=end,
+            core_size="3",
+            members_min="2",
+            members_max="4",
+        )
     ins.targets.add(round=MAIN_ROUND, unit=ins.main_targets)
     ins.targets.add(round=CROSS_ROUND, unit=ins.cross_targets)
     main = [u for u in range(len(units)) if units.county[u] == MAIN and u != office_unit(units)]
@@ -180,33 +234,45 @@ def _full_time(
 ) -> None:
     moved = ROUND_DAY - rng.integers(200, 2200, len(slots))
     moved = np.maximum(moved, s.start[slots] + 200)
-    end = positions.column("end_date")
+    end = positions.ints("end_date")
     end[slots] = moved - 1
     titles = ["一级主任科员", "二级主任科员", "巡察专员", "副主任"]
     new = position_rows()
-    new.add(person=s.person[slots], unit=office, title=[titles[i % 4] for i in range(len(slots))],
-            role=STAFF, start_date=moved)  # fmt: skip
+    new.add(
+        person=s.person[slots],
+        unit=office,
+        title=[titles[i % 4] for i in range(len(slots))],
+        role=STAFF,
+        start_date=moved,
+    )
     positions.add(**{c: new.column(c) for c in new.kinds})
     roles = ["组长", "副组长", "联络员"]
     for k, person in enumerate(s.person[slots]):
         ins.inspectors.add(
-            person=int(person), pool="专职", roles=roles[k % 3], home_region=units.region(office),
-            home_unit=office, skills=_skills(rng, "巡察"), available="是",
-        )  # fmt: skip
+            person=int(person),
+            pool="专职",
+            roles=roles[k % 3],
+            home_region=units.region(office),
+            home_unit=office,
+            skills=_skills(rng, "巡察"),
+            available="是",
+        )
         ins.full_time.append(int(person))
 
 
-def _talent_pool(
-    rng: np.random.Generator, units: Units, s: Staffing, slots: IntArray, ins: Inspection
-) -> None:
+def _talent_pool(rng: np.random.Generator, units: Units, s: Staffing, slots: IntArray, ins: Inspection) -> None:
     for slot in slots:
         person, unit = int(s.person[slot]), int(s.unit[slot])
         roles = "副组长、组员" if s.role[slot] in (TEAM, HEAD) or rng.random() < 0.15 else "组员"
         ins.inspectors.add(
-            person=person, pool="人才库", roles=roles, home_region=units.region(unit),
-            home_unit=unit, skills=_skills(rng, units.system[unit]),
+            person=person,
+            pool="人才库",
+            roles=roles,
+            home_region=units.region(unit),
+            home_unit=unit,
+            skills=_skills(rng, units.system[unit]),
             available="否" if rng.random() < 0.04 else "是",
-        )  # fmt: skip
+        )
         ins.pool.append(person)
 
 
@@ -218,15 +284,18 @@ def _skills(rng: np.random.Generator, system: str) -> str:
     return "、".join(picked)
 
 
-def background_declarations(
-    rng: np.random.Generator, spouse: IntArray, people: People, ins: Inspection
-) -> None:
+def background_declarations(rng: np.random.Generator, spouse: IntArray, people: People, ins: Inspection) -> None:
     """A few inspectors declare their own spouses (true facts, not planted)."""
     for person in ins.pool[: max(2, len(ins.pool) // 50)]:
         other = int(spouse[person])
         if other >= 0 and people["death"][other] == NA:
-            ins.declarations.add(round=MAIN_ROUND, inspector=person, counterpart=other,
-                                 relation="配偶", date=ROUND_DAY - int(rng.integers(5, 20)))  # fmt: skip
+            ins.declarations.add(
+                round=MAIN_ROUND,
+                inspector=person,
+                counterpart=other,
+                relation="配偶",
+                date=ROUND_DAY - int(rng.integers(5, 20)),
+            )
 
 
 def is_key_role(role: str) -> bool:

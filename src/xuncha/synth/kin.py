@@ -26,8 +26,7 @@ def child_rank(pop: Population) -> IntArray:
     """Birth order among the same-gender children of the same parents (0 = eldest)."""
     c = pop.people.cols
     kids = np.flatnonzero(c["father"] >= 0)
-    order = kids[np.lexsort((c["birth"][kids], c["male"][kids], c["mother"][kids],
-                             c["father"][kids]))]  # fmt: skip
+    order = kids[np.lexsort((c["birth"][kids], c["male"][kids], c["mother"][kids], c["father"][kids]))]
     keys = np.stack([c["father"][order], c["mother"][order], c["male"][order]], axis=1)
     new = np.ones(len(order), dtype=bool)
     new[1:] = np.any(keys[1:] != keys[:-1], axis=1)
@@ -53,9 +52,7 @@ def sibling_pairs(pop: Population) -> tuple[IntArray, IntArray]:
     c = pop.people.cols
     kids = np.flatnonzero(c["father"] >= 0)
     order = kids[np.lexsort((c["birth"][kids], c["mother"][kids], c["father"][kids]))]
-    same = (c["father"][order[1:]] == c["father"][order[:-1]]) & (
-        c["mother"][order[1:]] == c["mother"][order[:-1]]
-    )
+    same = (c["father"][order[1:]] == c["father"][order[:-1]]) & (c["mother"][order[1:]] == c["mother"][order[:-1]])
     return order[:-1][same], order[1:][same]
 
 
@@ -81,11 +78,14 @@ def _parents(rng: np.random.Generator, pop: Population, rows: Rows) -> None:
     for parent, term in (("father", "父亲"), ("mother", "母亲")):
         flip = rng.random(len(kids)) < 0.12
         straight = ~flip
-        rows.add(person=kids[straight], relative=c[parent][kids[straight]], relation=term,
-                 kind=kind[straight])  # fmt: skip
+        rows.add(
+            person=kids[straight],
+            relative=c[parent][kids[straight]],
+            relation=term,
+            kind=kind[straight],
+        )
         terms = child_terms(male[flip], rank[flip], rng.random(int(flip.sum())) < 0.6)
-        rows.add(person=c[parent][kids[flip]], relative=kids[flip], relation=terms,
-                 kind=kind[flip])  # fmt: skip
+        rows.add(person=c[parent][kids[flip]], relative=kids[flip], relation=terms, kind=kind[flip])
 
 
 def _marriages(rng: np.random.Generator, pop: Population, rows: Rows) -> None:
@@ -98,13 +98,16 @@ def _marriages(rng: np.random.Generator, pop: Population, rows: Rows) -> None:
         (0.9, 1.01, "wife", "husband", "配偶"),
     ):
         pick = (side >= lo) & (side < hi)
-        rows.add(person=m[person][pick], relative=m[relative][pick], relation=term,
-                 start_date=m["start"][pick], end_date=m["end"][pick])  # fmt: skip
+        rows.add(
+            person=m[person][pick],
+            relative=m[relative][pick],
+            relation=term,
+            start_date=m["start"][pick],
+            end_date=m["end"][pick],
+        )
 
 
-def _siblings(
-    rng: np.random.Generator, pop: Population, rows: Rows, elder: IntArray, younger: IntArray
-) -> None:
+def _siblings(rng: np.random.Generator, pop: Population, rows: Rows, elder: IntArray, younger: IntArray) -> None:
     male = pop.people["male"]
     pick = rng.random(len(elder)) < 0.1
     up = rng.random(len(elder)) < 0.5
@@ -147,8 +150,7 @@ def _sisters_husbands(
 def _cousins_without_intermediates(rng: np.random.Generator, pop: Population, rows: Rows) -> None:
     """表弟/表妹 registered directly between people whose parents are not in the data."""
     c = pop.people.cols
-    alone = np.flatnonzero((c["father"] < 0) & (c["death"] == NA) & (rng.random(pop.people.size)
-                                                                       < 0.01))  # fmt: skip
+    alone = np.flatnonzero((c["father"] < 0) & (c["death"] == NA) & (rng.random(pop.people.size) < 0.01))
     order = alone[np.lexsort((c["birth"][alone], c["county"][alone]))]
     a, b = order[0::2], order[1::2]
     a = a[: len(b)]

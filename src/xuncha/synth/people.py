@@ -143,12 +143,20 @@ class _Builder:
         native = np.where(rng.random(n) < 0.8, county, pick_counties(rng, n, 0.35))
         given1, given2 = names.draw_given(rng, male)
         return self.people.add(
-            male=male.astype(np.int64), birth=birth, county=county, town=pick_towns(rng, county),
-            village=rng.integers(0, 44, n), group=rng.integers(1, 12, n),
-            house=rng.integers(1, 120, n), native=native, born_place=native,
-            born_town=pick_towns(rng, native), surname=names.draw_surnames(rng, n),
-            given1=given1, given2=given2,
-        )  # fmt: skip
+            male=male.astype(np.int64),
+            birth=birth,
+            county=county,
+            town=pick_towns(rng, county),
+            village=rng.integers(0, 44, n),
+            group=rng.integers(1, 12, n),
+            house=rng.integers(1, 120, n),
+            native=native,
+            born_place=native,
+            born_town=pick_towns(rng, native),
+            surname=names.draw_surnames(rng, n),
+            given1=given1,
+            given2=given2,
+        )
 
     def founders(self, couples: int) -> tuple[IntArray, IntArray, IntArray]:
         rng = self.rng
@@ -168,9 +176,7 @@ class _Builder:
         for name in ("county", "town", "village", "group", "house"):
             cols[name][wife] = cols[name][husband]
 
-    def children(
-        self, h: IntArray, w: IntArray, start: IntArray, cap: int = 9
-    ) -> IntArray:
+    def children(self, h: IntArray, w: IntArray, start: IntArray, cap: int = 9) -> IntArray:
         rng = self.rng
         year = 1970 + start // 365
         k = np.select(
@@ -209,13 +215,23 @@ class _Builder:
         county = np.where(moved, pick_counties(rng, n), county)
         town = np.where(moved, pick_towns(rng, county), c["town"][fa])
         return self.people.add(
-            male=male.astype(np.int64), birth=birth, county=county, town=town,
+            male=male.astype(np.int64),
+            birth=birth,
+            county=county,
+            town=town,
             village=np.where(moved, rng.integers(0, 44, n), c["village"][fa]),
             group=np.where(moved, rng.integers(1, 12, n), c["group"][fa]),
-            house=rng.integers(1, 160, n), native=c["native"][fa], born_place=c["county"][fa],
-            born_town=c["town"][fa], surname=c["surname"][fa], given1=given1, given2=given2,
-            father=fa, mother=mo, adopted=(rng.random(n) < 0.015).astype(np.int64),
-        )  # fmt: skip
+            house=rng.integers(1, 160, n),
+            native=c["native"][fa],
+            born_place=c["county"][fa],
+            born_town=c["town"][fa],
+            surname=c["surname"][fa],
+            given1=given1,
+            given2=given2,
+            father=fa,
+            mother=mo,
+            adopted=(rng.random(n) < 0.015).astype(np.int64),
+        )
 
     def marry(self, gen: IntArray) -> tuple[IntArray, IntArray, IntArray]:
         """Marry a generation: some among themselves, some to outsiders; a few divorce."""
@@ -274,9 +290,7 @@ class _Builder:
         end = np.minimum(end, day(2025, 12, 31))
         return np.where(divorced & (end > start + 365), end, NA)
 
-    def _remarry(
-        self, h: IntArray, w: IntArray, end: IntArray
-    ) -> tuple[IntArray, IntArray, IntArray]:
+    def _remarry(self, h: IntArray, w: IntArray, end: IntArray) -> tuple[IntArray, IntArray, IntArray]:
         """Divorced men often remarry; some children of the first marriage are raised
         by the step-mother (继)."""
         rng = self.rng
@@ -379,11 +393,20 @@ def add_people(
     surname = np.where(spec["surname"] >= 0, spec["surname"], names.draw_surnames(rng, n))
     county = spec["county"]
     idx = people.add(
-        male=male.astype(np.int64), birth=spec["birth"], death=spec["death"], county=county,
-        town=pick_towns(rng, county), village=rng.integers(0, 44, n),
-        group=rng.integers(1, 12, n), house=rng.integers(1, 120, n), native=spec["native"],
-        born_place=spec["born_place"], born_town=pick_towns(rng, spec["born_place"]),
-        surname=surname, given1=given1, given2=given2,
-    )  # fmt: skip
+        male=male.astype(np.int64),
+        birth=spec["birth"],
+        death=spec["death"],
+        county=county,
+        town=pick_towns(rng, county),
+        village=rng.integers(0, 44, n),
+        group=rng.integers(1, 12, n),
+        house=rng.integers(1, 120, n),
+        native=spec["native"],
+        born_place=spec["born_place"],
+        born_town=pick_towns(rng, spec["born_place"]),
+        surname=surname,
+        given1=given1,
+        given2=given2,
+    )
     people.finish()
     return idx

@@ -19,9 +19,13 @@ from xuncha.synth.units import Units
 
 def kinship_rows() -> Rows:
     return Rows(
-        person="person", relative="person", relation="text", kind="text", start_date="date",
+        person="person",
+        relative="person",
+        relation="text",
+        kind="text",
+        start_date="date",
         end_date="date",
-    )  # fmt: skip
+    )
 
 
 def education_rows() -> Rows:
@@ -55,9 +59,7 @@ class Planter:
     forms: Rows
     education: Rows
     fresh: dict[str, list[int]] = field(
-        default_factory=lambda: {
-            k: [] for k in ("male", "birth", "death", "county", "native", "born_place", "surname")
-        }
+        default_factory=lambda: {k: [] for k in ("male", "birth", "death", "county", "native", "born_place", "surname")}
     )
     plants: list[Plant] = field(default_factory=list)
     negatives: list[Plant] = field(default_factory=list)
@@ -133,8 +135,8 @@ class Planter:
 
     def _end_heads(self, unit: int, when: int) -> None:
         p = self.positions
-        unit_col, role_col, end = p.column("unit"), p.column("role"), p.column("end_date")
-        start = p.column("start_date")
+        unit_col, role_col, end = p.column("unit"), p.column("role"), p.ints("end_date")
+        start = p.ints("start_date")
         current = (unit_col == unit) & (role_col == HEAD) & (end == NA) & (start < when)
         end[current] = when
 
@@ -145,9 +147,7 @@ class Planter:
         options = [
             u
             for u in range(len(self.units))
-            if self.units.county[u] == MAIN
-            and u not in banned
-            and self.units.parent[u] not in banned
+            if self.units.county[u] == MAIN and u not in banned and self.units.parent[u] not in banned
         ]
         return options[int(self.rng.integers(len(options)))]
 
@@ -169,38 +169,65 @@ class Planter:
         title = "巡察专员" if full_time else title_for(self.rng, self.units.family[unit], STAFF)
         self.positions.add(person=i, unit=unit, title=title, role=STAFF, start_date=start)
         self.ins.inspectors.add(
-            person=i, pool="专职" if full_time else "人才库",
-            roles="组长、副组长" if full_time else "组员", home_region=self.units.region(unit),
-            home_unit=unit, skills="纪检、财务" if full_time else "审计", available="是",
-        )  # fmt: skip
+            person=i,
+            pool="专职" if full_time else "人才库",
+            roles="组长、副组长" if full_time else "组员",
+            home_region=self.units.region(unit),
+            home_unit=unit,
+            skills="纪检、财务" if full_time else "审计",
+            available="是",
+        )
         return i
 
     # ------------------------------------------------------------------- facts
     def kin(
-        self, person: int, relative: int, term: str, *, kind: str = "", start: int = NA,
+        self,
+        person: int,
+        relative: int,
+        term: str,
+        *,
+        kind: str = "",
+        start: int = NA,
         end: int = NA,
-    ) -> None:  # fmt: skip
-        self.kinship.add(person=person, relative=relative, relation=term, kind=kind,
-                         start_date=start, end_date=end)  # fmt: skip
+    ) -> None:
+        self.kinship.add(
+            person=person,
+            relative=relative,
+            relation=term,
+            kind=kind,
+            start_date=start,
+            end_date=end,
+        )
 
     def form(self, cadre: int, member: int, term: str, with_id: bool = False) -> None:
         self.forms.add(cadre=cadre, relation=term, member=member, with_id="1" if with_id else "")
 
     def record(
-        self, category: str, inspector: int, target: int, counterpart: int, note: str, *,
-        on_unit: bool = False, round_id: str = MAIN_ROUND,
-    ) -> None:  # fmt: skip
-        self.plants.append(
-            Plant(round_id, inspector, target, counterpart, category, note, on_unit)
-        )
+        self,
+        category: str,
+        inspector: int,
+        target: int,
+        counterpart: int,
+        note: str,
+        *,
+        on_unit: bool = False,
+        round_id: str = MAIN_ROUND,
+    ) -> None:
+        self.plants.append(Plant(round_id, inspector, target, counterpart, category, note, on_unit))
 
     def record_negative(
-        self, category: str, inspector: int, target: int, counterpart: int, note: str, why: str,
-        *, on_unit: bool = False, round_id: str = MAIN_ROUND,
-    ) -> None:  # fmt: skip
-        self.negatives.append(
-            Plant(round_id, inspector, target, counterpart, category, note, on_unit, why)
-        )
+        self,
+        category: str,
+        inspector: int,
+        target: int,
+        counterpart: int,
+        note: str,
+        why: str,
+        *,
+        on_unit: bool = False,
+        round_id: str = MAIN_ROUND,
+    ) -> None:
+        self.negatives.append(Plant(round_id, inspector, target, counterpart, category, note, on_unit, why))
 
 
 def y(year: int, month: int = 1, d: int = 1) -> int:

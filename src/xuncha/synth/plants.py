@@ -88,8 +88,13 @@ def _form_only(p: Planter) -> None:
     k = p.key_person(t, male=True, born=y(1975))
     i = p.inspector(male=True, born=y(1979), surname_of=k)
     p.form(i, k, "哥哥")
-    p.record("collateral3", i, t, k,
-             "仅见于干部任免审批表家庭成员栏「哥哥」(无身份证号，须按姓名+出生年月+工作单位关联)")  # fmt: skip
+    p.record(
+        "collateral3",
+        i,
+        t,
+        k,
+        "仅见于干部任免审批表家庭成员栏「哥哥」(无身份证号，须按姓名+出生年月+工作单位关联)",
+    )
     t = p.target()
     k = p.key_person(t, male=True, born=y(1962, 6))
     i = p.inspector(male=True, born=y(1988))
@@ -124,8 +129,13 @@ def _in_law(p: Planter) -> None:
     p.kin(h, r, "父亲")
     p.kin(r, q, "父亲")
     p.kin(i, h, "丈夫", start=y(2010, 5, 1))
-    p.record("in_law", i, t, k,
-             "巡察干部系班子成员堂弟之妻：从巡察干部一侧为「丈夫的堂兄」(法条未列)，须双向认定")  # fmt: skip
+    p.record(
+        "in_law",
+        i,
+        t,
+        k,
+        "巡察干部系班子成员堂弟之妻：从巡察干部一侧为「丈夫的堂兄」(法条未列)，须双向认定",
+    )
     t = p.target()
     k = p.key_person(t, male=True, born=y(1985))
     i = p.inspector(male=True, born=y(1980))
@@ -167,8 +177,7 @@ def _work(p: Planter) -> None:
     t = p.target()
     i = p.inspector(male=False, born=y(1980))
     _post(p, i, t, y(2008, 7, 1), y(2012, 8, 1))
-    p.record("work", i, t, t, "巡察干部2008—2012年在被巡察单位工作满四年(三年以上)",
-             on_unit=True)  # fmt: skip
+    p.record("work", i, t, t, "巡察干部2008—2012年在被巡察单位工作满四年(三年以上)", on_unit=True)
     towns = [u for u in p.ins.main_targets if u in set(p.units.parent)]
     if towns:
         t = towns[0]
@@ -180,8 +189,7 @@ def _work(p: Planter) -> None:
 
 def _post(p: Planter, person: int, unit: int, start: int, end: int, role: str = STAFF) -> None:
     title = title_for(p.rng, p.units.family[unit], role)
-    p.positions.add(person=person, unit=unit, title=title, role=role, start_date=start,
-                    end_date=end)  # fmt: skip
+    p.positions.add(person=person, unit=unit, title=title, role=role, start_date=start, end_date=end)
 
 
 def _superior(p: Planter) -> None:
@@ -204,15 +212,24 @@ def _study(p: Planter) -> None:
     t = p.target()
     k = p.key_person(t, male=True, born=y(1985))
     i = p.inspector(male=True, born=y(1984))
-    p.education.add(person=[i, k], school="仪陇中学", klass=["高2003级4班", "高2004级2班"],
-                    start_date=[y(2000, 9, 1), y(2001, 9, 1)],
-                    end_date=[y(2003, 7, 1), y(2004, 7, 1)])  # fmt: skip
+    p.education.add(
+        person=[i, k],
+        school="仪陇中学",
+        klass=["高2003级4班", "高2004级2班"],
+        start_date=[y(2000, 9, 1), y(2001, 9, 1)],
+        end_date=[y(2003, 7, 1), y(2004, 7, 1)],
+    )
     p.record("study", i, t, k, "同校(仪陇中学)在校时间重叠，不同班")
     t = p.target()
     k = p.key_person(t, male=False, born=y(1986))
     i = p.inspector(male=False, born=y(1986))
-    p.education.add(person=[i, k], school="西华师范大学", klass="2004级汉语言文学2班",
-                    start_date=y(2004, 9, 1), end_date=y(2008, 6, 30))  # fmt: skip
+    p.education.add(
+        person=[i, k],
+        school="西华师范大学",
+        klass="2004级汉语言文学2班",
+        start_date=y(2004, 9, 1),
+        end_date=y(2008, 6, 30),
+    )
     p.record("study", i, t, k, "大学同班同学(西华师范大学2004级汉语言文学2班)")
 
 
@@ -225,34 +242,51 @@ def _region(p: Planter) -> None:
     p.record("region", i, t, t, "巡察干部出生地在被巡察单位所在县(籍贯在外县)", on_unit=True)
     if p.ins.cross_targets:
         t = p.ins.cross_targets[0]
-        home = next(u for u in range(len(p.units)) if p.units.county[u] == CROSS
-                    and u not in p.ins.cross_targets)  # fmt: skip
+        home = next(u for u in range(len(p.units)) if p.units.county[u] == CROSS and u not in p.ins.cross_targets)
         i = p.inspector(male=True, born=y(1979), home=home)
-        p.record("region", i, t, t, "交叉巡察：巡察干部所属地区即被巡察单位所在县(营山县)",
-                 on_unit=True, round_id=CROSS_ROUND)  # fmt: skip
+        p.record(
+            "region",
+            i,
+            t,
+            t,
+            "交叉巡察：巡察干部所属地区即被巡察单位所在县(营山县)",
+            on_unit=True,
+            round_id=CROSS_ROUND,
+        )
 
 
 def _declared(p: Planter) -> None:
     t = p.target()
     k = p.key_person(t, male=True, born=y(1979))
     i = p.inspector(male=True, born=y(1978))
-    p.ins.declarations.add(round=MAIN_ROUND, inspector=i, counterpart=k,
-                           relation="战友关系，曾在同一部队服役三年", date=ROUND_DAY - 10)  # fmt: skip
+    p.ins.declarations.add(
+        round=MAIN_ROUND,
+        inspector=i,
+        counterpart=k,
+        relation="战友关系，曾在同一部队服役三年",
+        date=ROUND_DAY - 10,
+    )
     p.record("declared", i, t, k, "巡察干部自报：与班子成员系战友")
     t = p.target()
     i = p.inspector(male=False, born=y(1983))
-    p.ins.declarations.add(round=MAIN_ROUND, inspector=i, counterpart_unit=t,
-                           relation="本人曾受该单位资助完成学业", date=ROUND_DAY - 12)  # fmt: skip
+    p.ins.declarations.add(
+        round=MAIN_ROUND,
+        inspector=i,
+        counterpart_unit=t,
+        relation="本人曾受该单位资助完成学业",
+        date=ROUND_DAY - 12,
+    )
     p.record("declared", i, t, t, "巡察干部自报回避，关系人为单位(单位编码)", on_unit=True)
 
 
 def _objection(p: Planter) -> None:
-    for reason in ("该同志与我单位主要负责人系多年好友，申请回避",
-                   "该同志曾参与我单位项目评审，存在利害关系"):  # fmt: skip
+    for reason in (
+        "该同志与我单位主要负责人系多年好友，申请回避",
+        "该同志曾参与我单位项目评审，存在利害关系",
+    ):
         t = p.target()
         i = p.inspector(male=True, born=y(1981))
-        p.ins.objections.add(round=MAIN_ROUND, unit=t, inspector=i, reason=reason,
-                             date=ROUND_DAY - 5)  # fmt: skip
+        p.ins.objections.add(round=MAIN_ROUND, unit=t, inspector=i, reason=reason, date=ROUND_DAY - 5)
         p.record("objection", i, t, t, f"被巡察单位提出回避异议：{reason}", on_unit=True)
 
 
@@ -261,34 +295,64 @@ def _negatives(p: Planter) -> None:
     k = p.key_person(t, male=False, born=y(1976), head=True)
     i = p.inspector(male=True, born=y(1974))
     p.kin(i, k, "妻子", start=y(2003, 5, 1), end=y(2014, 9, 1))
-    p.record_negative("spouse", i, t, k, "巡察干部前妻为被巡察单位一把手",
-                      "2014年已离婚，不再是夫妻关系；若报告为other_kin可以接受，但不得为spouse")  # fmt: skip
+    p.record_negative(
+        "spouse",
+        i,
+        t,
+        k,
+        "巡察干部前妻为被巡察单位一把手",
+        "2014年已离婚，不再是夫妻关系；若报告为other_kin可以接受，但不得为spouse",
+    )
     t = p.target()
     i = p.inspector(male=True, born=y(1985))
     _post(p, i, t, y(2019, 6, 1), y(2021, 6, 1))
-    p.record_negative("work", i, t, t, "巡察干部曾在被巡察单位任职两年",
-                      "任职结束于巡察开始前五年，且任职不满三年", on_unit=True)  # fmt: skip
+    p.record_negative(
+        "work",
+        i,
+        t,
+        t,
+        "巡察干部曾在被巡察单位任职两年",
+        "任职结束于巡察开始前五年，且任职不满三年",
+        on_unit=True,
+    )
     t = p.target()
     u = p.home_unit()
     i = p.inspector(male=True, born=y(1983))
     k = p.key_person(t, male=True, born=y(1970), since=y(2019, 7, 1))
     _post(p, i, u, y(2010, 3, 1), y(2021, 12, 31))
     _post(p, k, u, y(2012, 1, 1), y(2019, 6, 30), HEAD)
-    p.record_negative("superior", i, t, k, "班子成员曾任巡察干部原单位一把手",
-                      "共事结束于2019年6月，早于巡察开始前三年")  # fmt: skip
+    p.record_negative(
+        "superior",
+        i,
+        t,
+        k,
+        "班子成员曾任巡察干部原单位一把手",
+        "共事结束于2019年6月，早于巡察开始前三年",
+    )
     t = p.target()
     k = p.key_person(t, male=True, born=y(1990))
     i = p.inspector(male=True, born=y(1980))
-    p.education.add(person=[i, k], school="南充高级中学", klass=["高1998级1班", "高2008级1班"],
-                    start_date=[y(1995, 9, 1), y(2005, 9, 1)],
-                    end_date=[y(1998, 7, 1), y(2008, 7, 1)])  # fmt: skip
+    p.education.add(
+        person=[i, k],
+        school="南充高级中学",
+        klass=["高1998级1班", "高2008级1班"],
+        start_date=[y(1995, 9, 1), y(2005, 9, 1)],
+        end_date=[y(1998, 7, 1), y(2008, 7, 1)],
+    )
     p.record_negative("study", i, t, k, "同校不同时期", "在校时间不重叠")
     if p.ins.cross_targets:
         t = p.ins.cross_targets[-1]
         i = p.inspector(male=True, born=y(1982), native=NATIVE_OTHER)
-        p.record_negative("region", i, t, t, "交叉巡察：巡察干部属仪陇县，籍贯南部县",
-                          "所属地区、籍贯、出生地均不在营山县", on_unit=True,
-                          round_id=CROSS_ROUND)  # fmt: skip
+        p.record_negative(
+            "region",
+            i,
+            t,
+            t,
+            "交叉巡察：巡察干部属仪陇县，籍贯南部县",
+            "所属地区、籍贯、出生地均不在营山县",
+            on_unit=True,
+            round_id=CROSS_ROUND,
+        )
 
 
 CATALOGUE: tuple[Callable[[Planter], None], ...] = (
@@ -306,4 +370,3 @@ def plant_all(p: Planter, repeats: int) -> None:
         for make in CATALOGUE:
             make(p)
     _negatives(p)
-

@@ -38,15 +38,30 @@ TITLES: dict[str, tuple[tuple[str, ...], ...]] = {
                 ("村文书", "村民小组长"), ("村会计", "报账员")),
 }  # fmt: skip
 ROLE_SLOT = {HEAD: 0, TEAM: 1, MIDDLE: 2, STAFF: 3, FINANCE: 4}
-STAFF_MEAN = {"局": 8, "办": 6, "部": 6, "委": 8, "inst": 6, "soe": 10, "school": 18,
-              "hospital": 22, "town": 10, "street": 8, "village": 1}  # fmt: skip
+STAFF_MEAN = {
+    "局": 8,
+    "办": 6,
+    "部": 6,
+    "委": 8,
+    "inst": 6,
+    "soe": 10,
+    "school": 18,
+    "hospital": 22,
+    "town": 10,
+    "street": 8,
+    "village": 1,
+}
 
 
 def position_rows() -> Rows:
     return Rows(
-        person="person", unit="unit", title="text", role="text", start_date="date",
+        person="person",
+        unit="unit",
+        title="text",
+        role="text",
+        start_date="date",
         end_date="date",
-    )  # fmt: skip
+    )
 
 
 def title_for(rng: np.random.Generator, family: str, role: str) -> str:
@@ -64,9 +79,7 @@ class Staffing:
     start: IntArray
 
 
-def _slots(
-    rng: np.random.Generator, units: Units, persons: int
-) -> tuple[list[int], list[str]]:
+def _slots(rng: np.random.Generator, units: Units, persons: int) -> tuple[list[int], list[str]]:
     """Roles per unit; staff grows with people per unit (big counties have big offices)."""
     scale = min(max(persons / (100 * len(units)), 1.0), 3.0)
     unit_of: list[int] = []
@@ -83,9 +96,7 @@ def _slots(
     return unit_of, role_of
 
 
-def _fill(
-    rng: np.random.Generator, people: People, units: Units, unit_of: list[int], role_of: list[str]
-) -> IntArray:
+def _fill(rng: np.random.Generator, people: People, units: Units, unit_of: list[int], role_of: list[str]) -> IntArray:
     """People for the slots, from the unit's county; key posts to people aged 34–60."""
     birth, death = people["birth"], people["death"]
     alive = (death == NA) | (death > ROUND_DAY)
@@ -107,9 +118,7 @@ def _fill(
     return holder
 
 
-def build_positions(
-    rng: np.random.Generator, people: People, units: Units
-) -> tuple[Rows, Staffing]:
+def build_positions(rng: np.random.Generator, people: People, units: Units) -> tuple[Rows, Staffing]:
     unit_of, role_of = _slots(rng, units, people.size)
     holder = _fill(rng, people, units, unit_of, role_of)
     unit = np.array(unit_of, dtype=np.int64)
@@ -137,9 +146,7 @@ def _other_unit(rng: np.random.Generator, units: Units, unit: IntArray) -> IntAr
     return np.asarray(pick, dtype=np.int64)
 
 
-def _earlier_posts(
-    rng: np.random.Generator, people: People, units: Units, rows: Rows, s: Staffing
-) -> None:
+def _earlier_posts(rng: np.random.Generator, people: People, units: Units, rows: Rows, s: Staffing) -> None:
     key = np.array([r in (HEAD, TEAM) for r in s.role])
     chosen = np.flatnonzero(rng.random(len(s.person)) < np.where(key, 0.45, 0.15))
     person, start = s.person[chosen], s.start[chosen]
@@ -148,15 +155,12 @@ def _earlier_posts(
     ok = begin > people["birth"][person] + years(21)
     chosen, person, end, begin = chosen[ok], person[ok], end[ok], begin[ok]
     unit = _other_unit(rng, units, s.unit[chosen])
-    roles = [TEAM if key[i] and rng.random() < 0.5 else MIDDLE if key[i] else STAFF
-             for i in chosen]  # fmt: skip
+    roles = [TEAM if key[i] and rng.random() < 0.5 else MIDDLE if key[i] else STAFF for i in chosen]
     titles = [title_for(rng, units.family[u], r) for u, r in zip(unit, roles, strict=True)]
     rows.add(person=person, unit=unit, title=titles, role=roles, start_date=begin, end_date=end)
 
 
-def _former_heads(
-    rng: np.random.Generator, people: People, units: Units, rows: Rows, s: Staffing
-) -> None:
+def _former_heads(rng: np.random.Generator, people: People, units: Units, rows: Rows, s: Staffing) -> None:
     """Earlier heads of 60% of units: today's key persons of other units, rotated."""
     head = np.array([r == HEAD for r in s.role])
     heads = np.flatnonzero(head & (rng.random(len(s.person)) < 0.6))

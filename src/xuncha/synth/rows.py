@@ -40,6 +40,10 @@ class Rows:
             self.parts[col] = [np.concatenate(parts)]
         return self.parts[col][0]
 
+    def ints(self, col: str) -> npt.NDArray[np.int64]:
+        """An integer column (person, unit, date); the stored array itself, so edits stick."""
+        return np.asarray(self.column(col), dtype=np.int64)
+
     def __len__(self) -> int:
         first = next(iter(self.kinds))
         return sum(len(p) for p in self.parts[first])
@@ -59,7 +63,7 @@ def _length(values: dict[str, Value]) -> int:
 
 def _column(value: Value, kind: Kind, n: int) -> npt.NDArray[np.generic]:
     if value is None:
-        value = _MISSING[kind]
+        value = _MISSING[kind]  # type: ignore[assignment]
     if kind == "text":
         if isinstance(value, str):
             return np.full(n, value, dtype=object)

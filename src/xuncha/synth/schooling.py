@@ -8,8 +8,12 @@ from xuncha.synth.people import People, day
 from xuncha.synth.places import ALL_PLACES
 from xuncha.synth.rows import Rows
 
-HIGH_SCHOOL = {"顺庆区": "南充高级中学", "高坪区": "南充市第一中学", "嘉陵区": "南充市第一中学",
-               "金牛区": "成都市第七中学"}  # fmt: skip
+HIGH_SCHOOL = {
+    "顺庆区": "南充高级中学",
+    "高坪区": "南充市第一中学",
+    "嘉陵区": "南充市第一中学",
+    "金牛区": "成都市第七中学",
+}
 COLLEGES = (
     ("西华师范大学", ("汉语言文学", "数学与应用数学", "思想政治教育"), 4),
     ("川北医学院", ("临床医学", "护理学"), 5),
@@ -29,9 +33,7 @@ def high_school(place: int, second: bool) -> str:
     return short + ("第二中学" if second else "中学")
 
 
-def add_schooling(
-    rng: np.random.Generator, people: People, positions: Rows, rows: Rows, skip: range
-) -> None:
+def add_schooling(rng: np.random.Generator, people: People, positions: Rows, rows: Rows, skip: range) -> None:
     """High school for everyone with a post (born 1950 or later), college for 70%; planted
     people (``skip``) keep only their planted schooling."""
     who = np.unique(np.asarray(positions.column("person"), dtype=np.int64))

@@ -53,9 +53,7 @@ class Units:
     system: list[str] = field(default_factory=list)
     family: list[str] = field(default_factory=list)  # title family: 局, 办, town, village…
 
-    def add(
-        self, name: str, type_: str, county: int, system: str, family: str, parent: int = -1
-    ) -> int:
+    def add(self, name: str, type_: str, county: int, system: str, family: str, parent: int = -1) -> int:
         prefix = {"党政机关": "11", "乡镇(街道)": "11", "村(社区)": "N2", "国有企业": "91"}
         serial = len(self.unit_id) * 7919 + 10_000_000
         code = credit_code(prefix.get(type_, "12"), ALL_PLACES[county].code, serial)

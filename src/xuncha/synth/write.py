@@ -51,10 +51,12 @@ class PersonText:
         old = (c["birth"] < day(1936)) & (c["death"] != NA)
         self.has_id = ~(old & (rng.random(n) < 0.3))
         self.id_number = [x if ok else "" for x, ok in zip(numbers, self.has_id.tolist(), strict=True)]
-        self.key = [x if ok else p for x, p, ok in zip(numbers, self.person_id, self.has_id.tolist(), strict=True)]  # fmt: skip
+        self.key = [x if ok else p for x, p, ok in zip(numbers, self.person_id, self.has_id.tolist(), strict=True)]
         parts = names.given_parts()
         self.name = _join(
-            _take(names.surnames(), c["surname"]), _take(parts, c["given1"]), _take(parts, c["given2"])
+            _take(names.surnames(), c["surname"]),
+            _take(parts, c["given1"]),
+            _take(parts, c["given2"]),
         )
         self.key_array = pa.array(self.key, type=pa.string())
 
@@ -71,28 +73,33 @@ def persons_table(people: People, text: PersonText) -> pa.Table:
     prefix = [p.prefix for p in ALL_PLACES]
     kind = ["社区" if t.endswith("街道") else "村" for t in towns]
     hukou = _join(
-        _take(prefix, c["county"]), _take(towns, c["town"]), _take(list(VILLAGE_WORDS), c["village"]),
-        _take(kind, c["town"]), _num(c["group"]), pa.array(["组"] * people.size),
-        _num(c["house"]), pa.array(["号"] * people.size),
-    )  # fmt: skip
+        _take(prefix, c["county"]),
+        _take(towns, c["town"]),
+        _take(list(VILLAGE_WORDS), c["village"]),
+        _take(kind, c["town"]),
+        _num(c["group"]),
+        pa.array(["组"] * people.size),
+        _num(c["house"]),
+        pa.array(["号"] * people.size),
+    )
     del owners
     gender = np.where(c["male"] == 1, "男", "女")
-    return pa.table({
-        "person_id": pa.array(text.person_id),
-        "id_number": pa.array(text.id_number),
-        "name": text.name,
-        "gender": pa.array(gender.tolist(), type=pa.string()),
-        "birth_date": date_array(c["birth"]),
-        "native_place": _take(prefix, c["native"]),
-        "birthplace": _join(_take(prefix, c["born_place"]), _take(towns, c["born_town"])),
-        "hukou_address": hukou,
-        "death_date": date_array(c["death"]),
-    })  # fmt: skip
+    return pa.table(
+        {
+            "person_id": pa.array(text.person_id),
+            "id_number": pa.array(text.id_number),
+            "name": text.name,
+            "gender": pa.array(gender.tolist(), type=pa.string()),
+            "birth_date": date_array(c["birth"]),
+            "native_place": _take(prefix, c["native"]),
+            "birthplace": _join(_take(prefix, c["born_place"]), _take(towns, c["born_town"])),
+            "hukou_address": hukou,
+            "death_date": date_array(c["death"]),
+        }
+    )
 
 
-def rows_table(
-    rows: Rows, text: PersonText, units: Units, rename: dict[str, str] | None = None
-) -> pa.Table:
+def rows_table(rows: Rows, text: PersonText, units: Units, rename: dict[str, str] | None = None) -> pa.Table:
     unit_ids = pa.array(units.unit_id, type=pa.string())
     cols: dict[str, pa.Array] = {}
     for col, kind in rows.kinds.items():
@@ -113,14 +120,16 @@ def rows_table(
 
 def units_table(units: Units) -> pa.Table:
     parent = [units.unit_id[p] if p >= 0 else None for p in units.parent]
-    return pa.table({
-        "unit_id": pa.array(units.unit_id, type=pa.string()),
-        "name": pa.array(units.name, type=pa.string()),
-        "type": pa.array(units.type, type=pa.string()),
-        "region": pa.array([units.region(i) for i in range(len(units))], type=pa.string()),
-        "parent_unit": pa.array(parent, type=pa.string()),
-        "system": pa.array(units.system, type=pa.string()),
-    })  # fmt: skip
+    return pa.table(
+        {
+            "unit_id": pa.array(units.unit_id, type=pa.string()),
+            "name": pa.array(units.name, type=pa.string()),
+            "type": pa.array(units.type, type=pa.string()),
+            "region": pa.array([units.region(i) for i in range(len(units))], type=pa.string()),
+            "parent_unit": pa.array(parent, type=pa.string()),
+            "system": pa.array(units.system, type=pa.string()),
+        }
+    )
 
 
 def write_table(table: pa.Table, out: Path, name: str, fmt: str) -> Path:

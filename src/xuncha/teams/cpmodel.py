@@ -48,9 +48,7 @@ def build(
     return b
 
 
-def _group(
-    ctx: Context, b: Built, group: Group, options: list[tuple[Candidate, str]], lit: Any
-) -> None:
+def _group(ctx: Context, b: Built, group: Group, options: list[tuple[Candidate, str]], lit: Any) -> None:
     m = b.model
     for c, role in options:
         key = (c.person, group.key, role)
@@ -89,9 +87,7 @@ def required_groups(ctx: Context) -> list[tuple[str, ...]]:
     return groups
 
 
-def _skills(
-    ctx: Context, b: Built, group: Group, placed: list[tuple[Candidate, Any]], enforce: list[Any]
-) -> None:
+def _skills(ctx: Context, b: Built, group: Group, placed: list[tuple[Candidate, Any]], enforce: list[Any]) -> None:
     for skills in required_groups(ctx):
         having = [v for c, v in placed if c.skills & set(skills)]
         b.model.add(sum(having) >= 1).only_enforce_if(enforce)
@@ -112,14 +108,10 @@ def _kin(ctx: Context, b: Built, group: Group, placed: list[tuple[Candidate, Any
             b.model.add(sum(on[p]) + sum(on[q]) <= 1)
 
 
-def _pins(
-    ctx: Context, b: Built, group: Group, placed: list[tuple[Candidate, Any]], enforce: list[Any]
-) -> None:
+def _pins(ctx: Context, b: Built, group: Group, placed: list[tuple[Candidate, Any]], enforce: list[Any]) -> None:
     for pin in ctx.pins:
         if pin.target in group.units:
-            b.model.add(sum(v for c, v in placed if c.person == pin.person) == 1).only_enforce_if(
-                enforce
-            )
+            b.model.add(sum(v for c, v in placed if c.person == pin.person) == 1).only_enforce_if(enforce)
 
 
 def _veterans(ctx: Context, b: Built, group: Group, placed: list[tuple[Candidate, Any]]) -> None:

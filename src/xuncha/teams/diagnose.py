@@ -38,11 +38,7 @@ def diagnose_group(ctx: Context, group: Group, time_limit_s: float = 10) -> list
     if core is None:
         return []
     exclusions = {r for r in core if not r.startswith("need:")}
-    sentences = [
-        requirement_sentence(ctx, group, r, options, exclusions)
-        for r in core
-        if r.startswith("need:")
-    ]
+    sentences = [requirement_sentence(ctx, group, r, options, exclusions) for r in core if r.startswith("need:")]
     return sentences or ["可用人员无法同时满足各项组成要求"]
 
 
@@ -67,9 +63,7 @@ def _shrink(feasible: Any, rules: list[str]) -> list[str] | None:
     return core
 
 
-def _feasible(
-    ctx: Context, group: Group, options: list[Option], active: set[str], time_limit_s: float
-) -> bool:
+def _feasible(ctx: Context, group: Group, options: list[Option], active: set[str], time_limit_s: float) -> bool:
     from ortools.sat.python import cp_model
 
     m = cp_model.CpModel()

@@ -57,15 +57,11 @@ def write_docx(assignment: Assignment, path: Path) -> None:
         doc.add_heading(f"第{i}巡察组：{_label(assignment, team)}", level=1)
         table = doc.add_table(rows=1, cols=4)
         table.style = "Table Grid"
-        for cell, text in zip(
-            table.rows[0].cells, ("姓名", "组内职务", "类别", "专业特长"), strict=True
-        ):
+        for cell, text in zip(table.rows[0].cells, ("姓名", "组内职务", "类别", "专业特长"), strict=True):
             cell.text = text
         for m in team.members:
             cells = table.add_row().cells
-            for cell, text in zip(
-                cells, (m.name, m.role, m.pool, "、".join(m.skills)), strict=True
-            ):
+            for cell, text in zip(cells, (m.name, m.role, m.pool, "、".join(m.skills)), strict=True):
                 cell.text = text
         _notes(doc, team)
     for item in assignment.infeasible:

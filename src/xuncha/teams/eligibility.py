@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from xuncha.teams.context import Context
 from xuncha.teams.groups import Group
-from xuncha.teams.model import FULL_TIME, LEADER, LIAISON, MEMBER, TALENT_POOL, Block, Candidate
+from xuncha.teams.model import (
+    FULL_TIME,
+    LEADER,
+    LIAISON,
+    MEMBER,
+    TALENT_POOL,
+    Block,
+    Candidate,
+    Tie,
+)
 
 CATEGORY_ZH = {
     "spouse": "配偶",
@@ -48,16 +57,12 @@ def person_blocks(ctx: Context, c: Candidate, group: Group) -> list[Block]:
     return blocks
 
 
-def role_blocks(ctx: Context, c: Candidate, group: Group, role: str) -> list[Block]:
-    """Rules that depend on the role as well."""
-    blocks = _pool_blocks(c, role) + _tie_blocks(ctx, c, group, role)
-    blocks += _cross_blocks(ctx, c, group, role)
+def _leader_blocks(ctx: Context, c: Candidate, group: Group) -> list[Block]:
     led = ctx.led.get(c.person)
-    if role == LEADER and led and led in group.systems:
-        blocks.append(
-            Block("leader_system", f"上一轮任组长巡察{led}系统，不得连续在同一系统任组长")
-        )
-    return blocks
+    if led and led in group.systems:
+        detail = f"上一轮任组长巡察{led}系统，不得连续在同一系统任组长"
+        return [Block("leader_system", detail, led)]
+    return []
 
 
 def _pool_blocks(c: Candidate, role: str) -> list[Block]:
@@ -79,8 +84,7 @@ def _local_roles(ctx: Context) -> frozenset[str]:
     return frozenset()
 
 
-def _tie_blocks(ctx: Context, c: Candidate, group: Group, role: str) -> list[Block]:
-    skip_region = role in _local_roles(ctx)
+def _tie_blocks(group: Group, must: list[Tie], skip_region: bool) -> list[Block]:
     names = {t.unit: t.name for t in group.targets}
     return [
         Block(
@@ -88,16 +92,16 @@ def _tie_blocks(ctx: Context, c: Candidate, group: Group, role: str) -> list[Blo
             f"与{names[t.target]}存在必须回避关系（{tie_label(t.category, t.record)}）",
             tie_label(t.category, t.record),
         )
-        for t in ctx.group_ties(c.person, group)
-        if t.severity == "must" and not (skip_region and t.category == "region")
+        for t in must
+        if not (skip_region and t.category == "region")
     ]
 
 
-def _cross_blocks(ctx: Context, c: Candidate, group: Group, role: str) -> list[Block]:
+def _cross_blocks(ctx: Context, c: Candidate, group: Group, role: str, local_roles: frozenset[str]) -> list[Block]:
     if ctx.round.mode != "交叉":
         return []
     local = c.home_region is not None and c.home_region in group.regions
-    if role in _local_roles(ctx):
+    if role in local_roles:
         return [] if local else [Block("cross_local", f"交叉巡察中{role}须来自被巡察地区")]
     return [Block("cross", "所属地区与被巡察单位相同（交叉巡察）")] if local else []
 
@@ -105,4 +109,12 @@ def _cross_blocks(ctx: Context, c: Candidate, group: Group, role: str) -> list[B
 def all_blocks(ctx: Context, c: Candidate, group: Group) -> dict[str, list[Block]]:
     """role -> blocks, for every role of a team (an empty list means eligible)."""
     common = person_blocks(ctx, c, group)
-    return {role: common + role_blocks(ctx, c, group, role) for role in ctx.member_roles}
+    must = [t for t in ctx.group_ties(c.person, group) if t.severity == "must"]
+    local_roles = _local_roles(ctx)
+    out: dict[str, list[Block]] = {}
+    for role in ctx.member_roles:
+        blocks = common + _pool_blocks(c, role) + _cross_blocks(ctx, c, group, role, local_roles)
+        blocks += _tie_blocks(group, must, role in local_roles) if must else []
+        blocks += _leader_blocks(ctx, c, group) if role == LEADER else []
+        out[role] = blocks
+    return out

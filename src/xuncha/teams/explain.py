@@ -34,9 +34,7 @@ def _on_team(assignment: Assignment, team: Team, person: str) -> list[str]:
             level = {"should": "建议回避", "notice": "提示"}.get(str(tie.get("severity")), "")
             kind = tie.get("kin_term") or tie.get("category")
             lines.append(f"与{tie.get('target')}存在{level}关系（{kind}），已计入目标函数后保留")
-    lines.append(
-        "在满足全部硬性规则的人选中，综合得分（回避关系、工作量、特长）与随机抽取决定其入选"
-    )
+    lines.append("在满足全部硬性规则的人选中，综合得分（回避关系、工作量、特长）与随机抽取决定其入选")
     return lines
 
 
@@ -55,7 +53,6 @@ def _off_teams(assignment: Assignment, person: str) -> list[str]:
     if open_teams:
         shown = "、".join(open_teams[:5]) + ("等" if len(open_teams) > 5 else "")
         lines.append(
-            f"可参加{shown}{len(open_teams)}个巡察组，但未入选："
-            "其他人选综合得分更优，或在同等条件下未被随机抽中"
+            f"可参加{shown}{len(open_teams)}个巡察组，但未入选：其他人选综合得分更优，或在同等条件下未被随机抽中"
         )
     return lines or ["本轮没有可参加的巡察组"]

@@ -14,15 +14,22 @@ from xuncha.teams.options import Options
 
 def greedy(ctx: Context, options: Options) -> tuple[int, int]:
     """(objective, teams staffed): each team takes the cheapest people still free."""
+    teams = greedy_teams(ctx, ctx.groups, options)
+    by_key = {g.key: g for g in ctx.groups}
+    total = sum(weighted(ctx, team_terms(ctx, by_key[k], [c for c, _ in team])) for k, team in teams.items())
+    return total, len(teams)
+
+
+def greedy_teams(ctx: Context, groups: list[Group], options: Options) -> dict[str, list[tuple[Candidate, str]]]:
+    """Group key -> team, for the groups greedy can staff (also the solver's hint)."""
     used: set[str] = set()
-    total = staffed = 0
-    for group in ctx.groups:
+    out: dict[str, list[tuple[Candidate, str]]] = {}
+    for group in groups:
         team = _one(ctx, group, options[group.key], used)
         if team is not None:
             used |= {c.person for c, _ in team}
-            total += weighted(ctx, team_terms(ctx, group, [c for c, _ in team]))
-            staffed += 1
-    return total, staffed
+            out[group.key] = team
+    return out
 
 
 def _one(

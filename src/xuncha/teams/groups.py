@@ -55,17 +55,13 @@ def round_order(history: Iterable[HistoryRow], before: str) -> list[str]:
     return sorted(last, key=lambda r: (last[r], r), reverse=True)
 
 
-def recent_visits(
-    history: list[HistoryRow], round_: RoundSpec, k: int
-) -> dict[tuple[str, str], str]:
+def recent_visits(history: list[HistoryRow], round_: RoundSpec, k: int) -> dict[tuple[str, str], str]:
     """(person, unit) -> round id, for visits in the last ``k`` rounds before this one."""
     recent = set(round_order(history, round_.start_date)[:k])
     return {(h.person, h.unit): h.round for h in history if h.round in recent}
 
 
-def last_led_system(
-    history: list[HistoryRow], round_: RoundSpec, systems: Mapping[str, str | None]
-) -> dict[str, str]:
+def last_led_system(history: list[HistoryRow], round_: RoundSpec, systems: Mapping[str, str | None]) -> dict[str, str]:
     """person -> system they led (组长) in, for people whose latest round saw them lead."""
     order = {r: i for i, r in enumerate(round_order(history, round_.start_date))}
     latest: dict[str, int] = {}

@@ -31,9 +31,7 @@ def feasible(ctx: Context, groups: list[Group], options: Options, time_limit_s: 
     return core or [g.key for g in groups]
 
 
-def minimal_core(
-    ctx: Context, groups: list[Group], options: Options, time_limit_s: float
-) -> list[Group] | None:
+def minimal_core(ctx: Context, groups: list[Group], options: Options, time_limit_s: float) -> list[Group] | None:
     """A minimal set of groups that cannot be staffed together (deletion filter), or None."""
     keys = feasible(ctx, groups, options, time_limit_s)
     if keys is None:

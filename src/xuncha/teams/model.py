@@ -150,10 +150,9 @@ class Assignment:
     best_bound: float
     candidates: dict[str, Candidate] = field(default_factory=dict, compare=False)
     blocks: dict[tuple[str, str], tuple[Block, ...]] = field(default_factory=dict, compare=False)
-    eligible_roles: dict[tuple[str, str], tuple[str, ...]] = field(
-        default_factory=dict, compare=False
-    )
+    eligible_roles: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict, compare=False)
     group_labels: dict[str, str] = field(default_factory=dict, compare=False)
+    stats: dict[str, float] = field(default_factory=dict, compare=False)
 
     def team_of(self, person: str) -> Team | None:
         for team in self.teams:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 
 from xuncha.teams.context import Context
@@ -36,7 +37,12 @@ def eligible(ctx: Context) -> tuple[Options, Blocks, Roles]:
 
 
 def prune(ctx: Context, options: Options) -> Options:
-    """Keep the N cheapest candidates per team and role, per required skill, and every pin."""
+    """Keep N candidates per team and role: half the cheapest, half a fixed hash sample.
+
+    The hash of (person, team) spreads the sample, so teams keep different people and
+    the union stays large enough to staff every team. Also kept: the N cheapest holders
+    of each required skill, and every pin.
+    """
     n = ctx.policy.candidates_per_role
     if not n:
         return options
@@ -44,10 +50,13 @@ def prune(ctx: Context, options: Options) -> Options:
     out: Options = {}
     for group in ctx.groups:
         cost = {c.person: placement_cost(ctx, c, group) for c, _ in options[group.key]}
-        opts = sorted(options[group.key], key=lambda o: (cost[o[0].person], o[0].person))
+        spread = {p: zlib.crc32(f"{p}|{group.key}".encode()) for p in cost}
+        opts = sorted(options[group.key], key=lambda o: (cost[o[0].person], spread[o[0].person]))
         keep = {(c.person, r) for c, r in opts if c.person in pinned}
+        sampled = sorted(opts, key=lambda o: spread[o[0].person])
         for role in ctx.member_roles:
-            keep |= set([(c.person, r) for c, r in opts if r == role][:n])
+            keep |= set([(c.person, r) for c, r in opts if r == role][: (n + 1) // 2])
+            keep |= set([(c.person, r) for c, r in sampled if r == role][: n // 2])
         for skills in required_groups(ctx):
             keep |= set([(c.person, r) for c, r in opts if c.skills & set(skills)][:n])
         out[group.key] = [(c, r) for c, r in options[group.key] if (c.person, r) in keep]
@@ -67,3 +76,17 @@ def precheck(ctx: Context, group: Group, options: list[tuple[Candidate, str]]) -
     if len(everyone) < sum(ctx.core.values()) + ctx.round.members_min:
         return False
     return all(any(c.skills & set(s) for c, _ in options) for s in required_groups(ctx))
+
+
+def with_greedy(ctx: Context, pruned: Options, full: Options) -> Options:
+    """Add the greedy staffing's placements to pruned options, so a full hint exists."""
+    if pruned is full:
+        return full
+    from xuncha.teams.greedy import greedy_teams
+
+    teams = greedy_teams(ctx, ctx.groups, full)
+    out: Options = {}
+    for key, opts in pruned.items():
+        have = {(c.person, r) for c, r in opts}
+        out[key] = opts + [(c, r) for c, r in teams.get(key, []) if (c.person, r) not in have]
+    return out

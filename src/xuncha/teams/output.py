@@ -30,18 +30,19 @@ def team_record(team: Team, assignment: Assignment) -> dict[str, Any]:
     }
 
 
-def infeasible_record(item: InfeasibleTarget) -> dict[str, Any]:
+def infeasible_record(item: InfeasibleTarget, assignment: Assignment) -> dict[str, Any]:
     return {
         "round": item.round,
         "target": list(item.targets),
         "status": "infeasible",
         "reasons": list(item.reasons),
+        "bans": [{"person": b.person, "reason": b.reason} for b in assignment.bans],
     }
 
 
 def records(assignment: Assignment) -> list[dict[str, Any]]:
     rows = [team_record(t, assignment) for t in assignment.teams]
-    rows += [infeasible_record(i) for i in assignment.infeasible]
+    rows += [infeasible_record(i, assignment) for i in assignment.infeasible]
     return sorted(rows, key=lambda r: r["target"])
 
 

@@ -40,17 +40,14 @@ def check_pins(ctx: Context) -> None:
             )
         seen[pin.person] = pin.target
         if pin.target not in groups:
-            raise PinError(
-                f"{pin.target}不是本轮巡察对象", f"{pin.target} is not a target of the round"
-            )
+            raise PinError(f"{pin.target}不是本轮巡察对象", f"{pin.target} is not a target of the round")
         if pin.person not in people:
             raise PinError(f"{pin.person}不在巡察干部库中", f"{pin.person} is not in the pool")
         blocks = all_blocks(ctx, people[pin.person], groups[pin.target])
         if all(blocks.values()):
             details = sorted({b.detail for bs in blocks.values() for b in bs})
             raise PinError(
-                f"不能指定{people[pin.person].name}到{groups[pin.target].label}："
-                + "；".join(details),
+                f"不能指定{people[pin.person].name}到{groups[pin.target].label}：" + "；".join(details),
                 f"pin {pin.person}={pin.target} breaks a hard rule: "
                 + ", ".join(sorted({b.rule for bs in blocks.values() for b in bs})),
             )

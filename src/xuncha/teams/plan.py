@@ -88,9 +88,7 @@ def priority(unit: Target, petitions: Mapping[str, int], last: Last) -> tuple[bo
     return (seen is not None, -petitions.get(unit.unit, 0), seen[0] if seen else 0, unit.unit)
 
 
-def ordered_units(
-    units: list[Target], petitions: Mapping[str, int], last: Last, policy: PlanPolicy
-) -> list[Target]:
+def ordered_units(units: list[Target], petitions: Mapping[str, int], last: Last, policy: PlanPolicy) -> list[Target]:
     """Units by priority; a linked system's units (联动) follow its most urgent one."""
     ranked = sorted(units, key=lambda u: priority(u, petitions, last))
     linked = set(policy.linked_systems)
@@ -226,9 +224,5 @@ def _revisits(
             round_index=index,
             round_start=ym_text(slots.starts[index]),
         )
-        placed.append(
-            replace(
-                base, kind="回访督查", original_round=original, exclude_persons=team, escalate=None
-            )
-        )
+        placed.append(replace(base, kind="回访督查", original_round=original, exclude_persons=team, escalate=None))
     return placed, tuple(unplaced)

@@ -28,9 +28,7 @@ class PlanPolicy(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    linked_systems: list[str] = Field(
-        default_factory=list
-    )  # 联动: ["*"] keeps every system together
+    linked_systems: list[str] = Field(default_factory=list)  # 联动: ["*"] keeps every system together
     revisit_min_petitions: int = Field(3, ge=0)  # units with this many petitions get a 回访督查
     revisit_months: tuple[int, int] = (6, 12)
     escalate_min_petitions: int = Field(5, ge=0)  # many petitions: candidate for 提级
@@ -46,9 +44,7 @@ class TeamPolicy(BaseModel):
 
     rotation_rounds: int = Field(3, ge=0)
     leader_same_system: bool = False
-    required_skill_groups: list[list[str]] = Field(
-        default_factory=lambda: [["财务", "审计"], ["纪检"]]
-    )
+    required_skill_groups: list[list[str]] = Field(default_factory=lambda: [["财务", "审计"], ["纪检"]])
     veteran_share: float = Field(0.5, ge=0.0, le=1.0)
     veteran_min_rounds: int = Field(1, ge=1)
     cross_variant: Literal["全部外地", "组长联络员本地"] = "全部外地"
@@ -56,6 +52,7 @@ class TeamPolicy(BaseModel):
     weights: Weights = Field(default_factory=lambda: Weights.model_validate({}))
     tie_break_range: int = Field(16, ge=1)
     solver_workers: int = Field(1, ge=1)
+    deterministic_time: float = Field(20.0, gt=0)
     candidates_per_role: int = Field(0, ge=0)
     plan: PlanPolicy = Field(default_factory=lambda: PlanPolicy.model_validate({}))
 

@@ -38,20 +38,28 @@ def _label(c: Candidate, blocks: list[Block], exclusions: set[str]) -> str:
 
 
 def pool_sentence(
-    what: str, need: int, pool: list[tuple[Candidate, list[Block]]], exclusions: set[str]
+    what: str,
+    need: int,
+    pool: list[tuple[Candidate, list[Block]]],
+    exclusions: set[str],
+    who: str = "",
 ) -> str:
     """What is needed, who could fill it, and which rule keeps them out."""
+    who = who or f"可任{what}"
     if len(pool) < need:
         return f"需要{what}{need}名，符合任职资格的只有{len(pool)}人"
     blocked = [(c, bs) for c, bs in pool if any(b.rule in exclusions for b in bs)]
+    if not blocked:
+        listed = names([c.name for c, _ in pool])
+        return f"需要{what}{need}名，{who}的只有{len(pool)}人（{listed}），不能同时满足其他要求"
     labels = [_label(c, bs, exclusions) for c, bs in blocked]
     rules = {b.rule for _, bs in blocked for b in bs if b.rule in exclusions}
     if len(blocked) == len(pool):
         phrase = PHRASES.get(next(iter(rules)), "不能入选") if len(rules) == 1 else "不能入选"
-        return f"可任{what}的{len(pool)}人均{phrase}：{names(labels)}"
+        return f"{who}的{len(pool)}人均{phrase}：{names(labels)}"
     free = len(pool) - len(blocked)
     return (
-        f"需要{what}{need}名，可任{what}的{len(pool)}人中{len(blocked)}人不能入选"
+        f"需要{what}{need}名，{who}的{len(pool)}人中{len(blocked)}人不能入选"
         f"（{names(labels)}），余下{free}人不能同时满足其他要求"
     )
 
@@ -73,10 +81,12 @@ def requirement_sentence(
     if kind == "skill":
         skills = required_groups(ctx)[int(arg)]
         pool = _people_with(options, set(skills))
-        return pool_sentence(f"具备{'或'.join(skills)}特长的成员", 1, pool, exclusions)
+        having = f"具备{'或'.join(skills)}特长"
+        return pool_sentence(f"{having}的成员", 1, pool, exclusions, having)
     if kind == "pin":
         pin = next(p for p in ctx.pins if p.person == arg)
-        return f"办公室指定{arg}参加该组（{pin.reason}），与其他要求冲突"
+        name = next((c.name for c in ctx.candidates if c.person == arg), arg)
+        return f"办公室指定{name}参加该组（{pin.reason}），与其他要求冲突"
     return _kin_sentence(ctx, options)
 
 

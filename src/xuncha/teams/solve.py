@@ -19,7 +19,7 @@ from xuncha.teams.model import (
     Target,
     Tie,
 )
-from xuncha.teams.options import Options, eligible, precheck, prune
+from xuncha.teams.options import Options, eligible, precheck, prune, with_greedy
 from xuncha.teams.pins import check_pins, check_reasons
 from xuncha.teams.policy import TeamPolicy
 from xuncha.teams.result import SolveError, assemble, run_solver
@@ -57,7 +57,7 @@ def form_teams(
     ctx = build_context(round, groups, candidates, ties, history, policy, extra)
     check_pins(ctx)
     all_options, blocks, roles = eligible(ctx)
-    options = prune(ctx, all_options)
+    options = with_greedy(ctx, prune(ctx, all_options), all_options)
     active, infeasible = _precheck(ctx, options)
     while True:
         solved = run_solver(ctx, active, options, seed, time_limit_s)

@@ -6,9 +6,10 @@ Tables made in the engine (all keyed by integer node ids for speed):
   every cadre-form member who could not be linked to a person, and the virtual
   people a kinship term implies (表弟 names a cousin through a parent and an aunt we
   may not know).
-- ``edges(edge_id, src, dst, step, kind, grp, start_date, end_date, sources)``: base
-  steps ``u`` (to a parent), ``d`` (to a child), ``s`` (to a spouse). Every edge comes
-  with its reverse (ids ``2k`` and ``2k+1``) and keeps the ``file:row`` it rests on.
+- ``edges(edge_id, src, dst, step, kind, grp, start_date, end_date, ends, sources)``:
+  base steps ``u`` (to a parent), ``d`` (to a child), ``s`` (to a spouse). Every edge
+  comes with its reverse (ids ``2k`` and ``2k+1``) and keeps the ``file:row`` it rests
+  on; ``ends`` is when a marriage ended (divorce or a spouse's death).
   Edges of a chain expanded from one term share ``grp``.
 - ``kin_groups(grp, term, chain, source)``: the original term behind virtual edges.
 - ``positions_x``: positions plus the employers named on cadre forms.
@@ -330,9 +331,10 @@ canon AS (  -- one undirected fact per pair and step, with all its sources
     CASE WHEN bool_or(end_date IS NULL) THEN NULL ELSE max(end_date) END AS end_date
   FROM ids GROUP BY 1, 2, 3
 ),
-numbered AS (
+numbered AS (  -- edge ids from the pair itself: unique, stable, no global sort
   SELECT c.* REPLACE (list_sort(c.sources) AS sources),
-         row_number() OVER (ORDER BY c.a_id, c.b_id, c.step) - 1 AS k,
+         (c.a_id::BIGINT * (SELECT count(*) FROM nodes) + c.b_id) * 2
+           + (c.step = 's')::BIGINT AS k,
          CASE WHEN c.step = 's' THEN least(
            c.end_date, na.death_date, nb.death_date,
            CASE WHEN na.deceased_undated OR nb.deceased_undated THEN DATE '0001-01-01' END)

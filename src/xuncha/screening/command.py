@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from xuncha.screening.output import (
     CATEGORY_ZH,
     SEVERITY_ZH,
     summary,
+    workbook_data,
     write_conflicts_jsonl,
     write_xlsx,
 )
@@ -44,9 +46,13 @@ def screen_command(
 def write_outputs(result: ScreenResult, out: Path) -> dict[str, Any]:
     """Write conflicts.jsonl, conflicts.xlsx and summary.json; return the summary."""
     out.mkdir(parents=True, exist_ok=True)
-    write_conflicts_jsonl(result, out / "conflicts.jsonl")
-    write_xlsx(result, out / "conflicts.xlsx")
+    book = workbook_data(result)
     doc = summary(result)
+    # the engine writes the JSON lines while Python writes the workbook
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        jsonl = pool.submit(write_conflicts_jsonl, result, out / "conflicts.jsonl")
+        write_xlsx(book, out / "conflicts.xlsx")
+        jsonl.result()
     full = {**doc, "problem_list": [p.to_dict() for p in result.problems]}
     (out / "summary.json").write_text(json.dumps(full, ensure_ascii=False, indent=2) + "\n", "utf-8")
     return doc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -118,11 +119,24 @@ def summary(result: ScreenResult, *, pairs: int = 1000) -> dict[str, Any]:
     }
 
 
-RANKED_PAIRS = 10000  # pairs listed in the ranking sheet, strongest first
-NOTICE_ROWS = 5000  # notices listed one by one per sheet; the rest are counted per inspector
+RANKED_PAIRS = 5000  # pairs listed in the ranking sheet, strongest first
+NOTICE_ROWS = 2000  # notices listed one by one per sheet; the rest are counted per inspector
 
 
-def write_xlsx(result: ScreenResult, path: Path) -> None:
+@dataclass
+class WorkbookData:
+    """What the workbook shows, read from the engine before it is written."""
+
+    stages: dict[int, tuple[list[dict[str, Any]], int]]  # rows, notices not listed
+    ranking: list[dict[str, Any]]
+
+
+def workbook_data(result: ScreenResult) -> WorkbookData:
+    stages = {stage: (_stage_rows(result, stage), _notices_left(result, stage)) for stage in STAGE_SHEETS}
+    return WorkbookData(stages, pair_ranking(result, RANKED_PAIRS))
+
+
+def write_xlsx(data: WorkbookData, path: Path) -> None:
     """A workbook for the office: one sheet per stage (every must and should, notices up to
     NOTICE_ROWS, then a line saying how many more), and the pair ranking."""
     import xlsxwriter
@@ -131,9 +145,9 @@ def write_xlsx(result: ScreenResult, path: Path) -> None:
     head = book.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     for stage, title in STAGE_SHEETS.items():
-        rows = _stage_rows(result, stage)
-        _sheet(book.add_worksheet(title), head, wrap, rows, _names(rows), _notices_left(result, stage))
-    _ranking_sheet(book.add_worksheet("汇总（按关系强弱排序）"), head, wrap, pair_ranking(result, RANKED_PAIRS))
+        rows, left = data.stages[stage]
+        _sheet(book.add_worksheet(title), head, wrap, rows, _names(rows), left)
+    _ranking_sheet(book.add_worksheet("汇总（按关系强弱排序）"), head, wrap, data.ranking)
     book.close()
 
 

@@ -64,5 +64,122 @@ def screen(bundle: Path, round_id: str, stage: str, policy: Path | None, strict:
     sys.exit(screen_command(bundle, round_id, stage=stage, policy=policy, strict=strict, out=out))
 
 
+@main.command()
+@click.argument("bundle", type=click.Path(exists=True, path_type=Path))
+@click.option("--round", "round_id", required=True, help="轮次编号 / round id")
+@click.option("--policy", type=click.Path(exists=True, path_type=Path), default=None)
+@click.option("--seed", default=None, help="随机抽取种子（先用 draw commit 公布其承诺值）/ draw seed")
+@click.option("--commitment", default=None, help="已公布的种子承诺值；不符则拒绝抽取 / published seed hash")
+@click.option("--targets-per-team", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--pin", "pins", multiple=True, metavar="PERSON=TARGET", help="指定人员到某巡察对象的巡察组")
+@click.option("--pin-reason", "pin_reasons", multiple=True, metavar="TEXT", help="每个 --pin 的理由（必填，按顺序）")
+@click.option("--ban", "bans", multiple=True, metavar="PERSON", help="本轮排除某人")
+@click.option("--ban-reason", "ban_reasons", multiple=True, metavar="TEXT", help="每个 --ban 的理由（必填，按顺序）")
+@click.option("--skill", "skills", multiple=True, help="专项巡察要求的专业特长（可多次）/ skills a 专项 round requires")
+@click.option("--time-limit", type=click.FloatRange(min=1), default=120.0, show_default=True, help="秒 / seconds")
+@click.option("--out", type=click.Path(path_type=Path), required=True)
+def assign(
+    bundle: Path,
+    round_id: str,
+    policy: Path | None,
+    seed: str | None,
+    commitment: str | None,
+    targets_per_team: int,
+    pins: tuple[str, ...],
+    pin_reasons: tuple[str, ...],
+    bans: tuple[str, ...],
+    ban_reasons: tuple[str, ...],
+    skills: tuple[str, ...],
+    time_limit: float,
+    out: Path,
+) -> None:
+    """组建巡察组（3+X）/ staff one team per target of a round, with a verifiable random draw."""
+    from xuncha.teams.command import AssignOptions, UsageProblem, assign_command, parse_bans, parse_pins
+
+    try:
+        options = AssignOptions(
+            bundle=str(bundle),
+            round_id=round_id,
+            policy=str(policy) if policy else None,
+            targets_per_team=targets_per_team,
+            pins=parse_pins(pins, pin_reasons),
+            bans=parse_bans(bans, ban_reasons),
+            time_limit=time_limit,
+            skills=skills,
+        )
+    except UsageProblem as exc:
+        raise click.UsageError(str(exc)) from exc
+    sys.exit(assign_command(options, seed=seed, out=out, commitment=commitment))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("person")
+@click.option("--bundle", type=click.Path(exists=True, path_type=Path), default=None, help="用于按编号或姓名查找人员")
+def explain(folder: Path, person: str, bundle: Path | None) -> None:
+    """说明某人为何入选或未入选巡察组 / why a person is or is not on a team (FOLDER: assign's --out)."""
+    from xuncha.teams.command import explain_command
+
+    sys.exit(explain_command(folder, person, bundle))
+
+
+@main.group()
+def draw() -> None:
+    """随机抽取：承诺与验证 / verifiable random draw: commit and verify."""
+
+
+@draw.command("commit")
+@click.option("--seed", default=None, help="不指定则随机生成 / generated when not given")
+def draw_commit(seed: str | None) -> None:
+    """生成种子并打印其承诺值（抽取前公布）/ print a seed and the hash to publish before the draw."""
+    from xuncha.teams.command import commit_command
+
+    sys.exit(commit_command(seed))
+
+
+@draw.command("verify")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--seed", required=True)
+@click.option("--bundle", type=click.Path(exists=True, path_type=Path), default=None, help="默认为抽取时的数据包")
+@click.option("--round", "round_id", default=None, help="默认为抽取时的轮次")
+@click.option("--policy", type=click.Path(exists=True, path_type=Path), default=None, help="默认为抽取时的政策文件")
+def draw_verify(folder: Path, seed: str, bundle: Path | None, round_id: str | None, policy: Path | None) -> None:
+    """用种子重新抽取并逐字节核对 teams.jsonl / re-run the draw and compare byte for byte."""
+    from xuncha.teams.command import verify_command
+
+    overrides = {
+        "bundle": str(bundle.resolve()) if bundle else None,
+        "round_id": round_id,
+        "policy": str(policy.resolve()) if policy else None,
+    }
+    sys.exit(verify_command(folder, seed, overrides))
+
+
+@main.command()
+@click.argument("bundle", type=click.Path(exists=True, path_type=Path))
+@click.option("--term-start", required=True, metavar="YYYY-MM")
+@click.option("--term-end", required=True, metavar="YYYY-MM")
+@click.option("--rounds-per-year", type=click.IntRange(min=1), required=True)
+@click.option("--teams-per-round", type=click.IntRange(min=1), required=True)
+@click.option("--targets-per-team", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--policy", type=click.Path(exists=True, path_type=Path), default=None)
+@click.option("--out", type=click.Path(path_type=Path), required=True)
+def plan(
+    bundle: Path,
+    term_start: str,
+    term_end: str,
+    rounds_per_year: int,
+    teams_per_round: int,
+    targets_per_team: int,
+    policy: Path | None,
+    out: Path,
+) -> None:
+    """任期巡察规划（全覆盖）/ term plan: every unit in a round, revisits, coverage chart."""
+    from xuncha.teams.command import PlanOptions, plan_command
+
+    options = PlanOptions(bundle, term_start, term_end, rounds_per_year, teams_per_round, targets_per_team, policy)
+    sys.exit(plan_command(options, out))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from xuncha.bundle.schema import Column, Schema
 from xuncha.identity.idcard import normalize_gender
-from xuncha.identity.names import normalize_name
+from xuncha.identity.names import normalize_name, normalize_names
 
 Reason = tuple[str, str]
 
@@ -169,6 +169,8 @@ def convert_column(array: pa.Array, column: Column, schema: Schema) -> Converted
         fast = _fast_number(array)
         if fast is not None:
             return Converted(fast)
+    if column.type == "name":
+        return _names(array)
     if column.type in _SIMPLE:
         fn, out_type = _SIMPLE[column.type]
         return map_distinct(array, fn, out_type)
@@ -176,6 +178,14 @@ def convert_column(array: pa.Array, column: Column, schema: Schema) -> Converted
         decl = schema.enums[column.enum]
         return map_distinct(array, _enum(decl.lookup(), decl.values), pa.string())
     return Converted(array)
+
+
+def _names(array: pa.Array) -> Converted:
+    """Names normalised once per distinct value, in one batch (see ``normalize_names``)."""
+    uniques = pc.unique(array.drop_null())
+    normalised = [n or None for n in normalize_names(uniques.to_pylist())]
+    converted = pa.array(normalised, pa.string())
+    return Converted(converted.take(pc.index_in(array, value_set=uniques)))
 
 
 def _fast_number(array: pa.Array) -> pa.Array | None:

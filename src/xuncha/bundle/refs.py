@@ -36,13 +36,25 @@ class KeyIndex:
 
     def lookup(self, array: pa.Array) -> pa.Array:
         """The key per row, null where the value is no known spelling."""
-        found = self.keys.take(pc.index_in(array, value_set=self.forms))
+        found = self._exact(array)
         missing = _odd_values(array, found)
         if len(missing) == 0:
             return found
         retried = self._retry(missing)
         second = retried.take(pc.index_in(array, value_set=missing))
         return pc.coalesce(found, second)
+
+    def _exact(self, array: pa.Array) -> pa.Array:
+        """Exact matches. Hashing the index costs most, so when the column has far fewer
+        distinct values than the index has forms, the column's values are hashed instead
+        and the index is narrowed to the forms that occur."""
+        values = pc.unique(array.drop_null())
+        if len(values) * 4 < len(self.forms):
+            wanted = pc.is_in(self.forms, value_set=values)
+            forms, keys = self.forms.filter(wanted), self.keys.filter(wanted)
+        else:
+            forms, keys = self.forms, self.keys
+        return keys.take(pc.index_in(array, value_set=forms))
 
     def _retry(self, values: pa.Array) -> pa.Array:
         """Per value, the key of its first alternative spelling that is known."""

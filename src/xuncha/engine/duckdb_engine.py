@@ -31,7 +31,10 @@ class DuckDBEngine:
 
     def register(self, name: str, table: pa.Table) -> None:
         """Arrow tables are scanned in place (no copy); the engine keeps them alive."""
-        self._con.execute(f'DROP TABLE IF EXISTS "{name}"')
+        if name in self._tables:
+            self._con.unregister(name)
+        else:
+            self._con.execute(f'DROP TABLE IF EXISTS "{name}"')
         self._tables[name] = table
         self._con.register(name, table)
 

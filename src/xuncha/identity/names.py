@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from collections.abc import Sequence
 from typing import Any
 
 MIDDLE_DOT = "·"
@@ -45,13 +46,29 @@ def normalize_name(s: str | None) -> str:
 
 @lru_cache(maxsize=1 << 17)
 def _normalize_name(s: str) -> str:
+    text = _pre_normalize(s)
+    return _t2s(text) if text else ""
+
+
+def normalize_names(values: Sequence[str | None]) -> list[str]:
+    """``normalize_name`` for many values at once: one OpenCC call for the whole batch,
+    which is an order of magnitude faster than one call per name."""
+    pre = [_pre_normalize(_as_text(v)) for v in values]
+    if not any(pre):
+        return pre
+    converted = _t2s("\n".join(pre)).split("\n")
+    if len(converted) != len(pre):  # a conversion never adds or removes line breaks
+        return [_t2s(p) if p else "" for p in pre]
+    return converted
+
+
+def _pre_normalize(s: str) -> str:
     if not s:
         return ""
     text = unicodedata.normalize("NFKC", s)
     text = _WHITESPACE.sub("", text)
     text = _DOT_RE.sub(MIDDLE_DOT, text)
-    text = _PERIOD_BETWEEN_CJK.sub(MIDDLE_DOT, text)
-    return _t2s(text)
+    return _PERIOD_BETWEEN_CJK.sub(MIDDLE_DOT, text)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -53,7 +53,7 @@ def test_duplicate_rule_ids_are_refused(tmp_path: Path) -> None:
 def test_unreadable_policy(tmp_path: Path, text: str) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(text, "utf-8")
-    with pytest.raises(PolicyError, match="bad.yaml"):
+    with pytest.raises(PolicyError, match=r"bad\.yaml"):
         load_policy(path)
 
 

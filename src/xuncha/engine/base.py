@@ -41,6 +41,15 @@ class Engine(Protocol):
         """Free the engine's resources."""
 
 
+def as_int(value: object) -> int:
+    """A count from ``Engine.scalar`` as an int (0 for NULL)."""
+    if value is None:
+        return 0
+    if isinstance(value, int | float | str):
+        return int(value)
+    raise TypeError(f"not a number: {value!r}")
+
+
 def open_engine(name: str = "duckdb", *, memory_limit: str | None = None) -> Engine:
     """Open an engine by name. Only the embedded engine exists for now."""
     if name == "duckdb":

@@ -37,7 +37,7 @@ class Rule(BaseModel):
     """One recusal rule."""
 
     model_config = ConfigDict(extra="forbid")
-    id: str
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
     name: str
     kind: RuleKind
     severity: Severity | RoleSeverity

@@ -99,7 +99,9 @@ def setup_round(engine: Engine, info: RoundInfo, policy: Policy) -> None:
              JOIN units u ON u.parent_unit = t.unit WHERE t.depth < 6)
            SELECT DISTINCT target, unit, min(depth) AS depth FROM tree GROUP BY ALL""",
     )
-    leaders = _list(policy.leader_roles)
+    engine.register("key_roles", pa.table({"role": pa.array(policy.key_roles, pa.string())}))
+    engine.register("leader_roles", pa.table({"role": pa.array(policy.leader_roles, pa.string())}))
+    leaders = "(SELECT list(role) FROM leader_roles)"
     engine.create(
         "cands",
         f"""SELECT i.person, n.node_id, n.name, i.home_region, i.home_unit, i.roles, i.pool,
@@ -109,7 +111,7 @@ def setup_round(engine: Engine, info: RoundInfo, policy: Policy) -> None:
             WHERE coalesce(i.available, true)""",
     )
     current = f"(p.start_date IS NULL OR p.start_date <= {day}) AND (p.end_date IS NULL OR p.end_date >= {day})"
-    keys = _list(policy.key_roles)
+    keys = "(SELECT list(role) FROM key_roles)"
     engine.create(
         "staff",
         f"""SELECT t.target, p.person, p.role, p.title, p._source AS source,
@@ -183,11 +185,3 @@ def home_region_matches(engine: Engine) -> None:
            JOIN region_codes b ON b.value = t.region
            WHERE a.code = b.code""",
     )
-
-
-def _q(text: str) -> str:
-    return text.replace("'", "''")
-
-
-def _list(values: list[str]) -> str:
-    return "[" + ", ".join(f"'{_q(v)}'" for v in values) + "]::VARCHAR[]"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from xuncha.engine.base import as_int
 from xuncha.screening.run import ORDER, RECORD_KEYS, ScreenResult
 
 CATEGORY_ZH = {
@@ -113,7 +114,7 @@ def summary(result: ScreenResult, *, pairs: int = 1000) -> dict[str, Any]:
         "by_severity": _counts(result, "severity"),
         "pairs_listed": pairs,
         "pairs": pair_ranking(result, pairs),
-        "pairs_total": int(result.engine.scalar("SELECT count(*) FROM pairs") or 0),
+        "pairs_total": as_int(result.engine.scalar("SELECT count(*) FROM pairs")),
         "stats": result.stats,
         "problems": len(result.problems),
     }
@@ -165,7 +166,7 @@ def _stage_rows(result: ScreenResult, stage: int) -> list[dict[str, Any]]:
 
 def _notices_left(result: ScreenResult, stage: int) -> int:
     total = result.engine.scalar(f"SELECT count(*) FROM conflicts WHERE stage = {int(stage)} AND severity = 'notice'")
-    return max(0, int(total or 0) - NOTICE_ROWS)
+    return max(0, as_int(total) - NOTICE_ROWS)
 
 
 def _names(records: list[dict[str, Any]]) -> dict[str, str]:

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from xuncha.bundle.model import Bundle
 from xuncha.bundle.problems import Problem
-from xuncha.engine.base import Engine, Params, open_engine
+from xuncha.engine.base import Engine, Params, as_int, open_engine
 from xuncha.graph.build import GraphBuild, build_graph
 from xuncha.policy.model import Policy, Rule
 from xuncha.screening import rules as sql
@@ -70,7 +70,7 @@ class ScreenResult:
 
     @property
     def count(self) -> int:
-        return int(self.engine.scalar("SELECT count(*) FROM conflicts") or 0)
+        return as_int(self.engine.scalar("SELECT count(*) FROM conflicts"))
 
     @property
     def table(self) -> pa.Table:
@@ -238,7 +238,7 @@ def _bases(policy: Policy) -> pa.Table:
 
 def _rule_sql(rule: Rule, info: RoundInfo, policy: Policy) -> str | None:
     on = info.start_date
-    keys = "[" + ", ".join(f"'{r}'" for r in policy.key_roles) + "]::VARCHAR[]"
+    keys = "(SELECT list(role) FROM key_roles)"
     match rule.kind:
         case "kin":
             return sql.kin_sql(rule)

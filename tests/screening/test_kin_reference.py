@@ -17,6 +17,7 @@ from xuncha.screening.reference import Facts, adjacency, kin_ties
 ON = date(2026, 9, 1)
 PARENT_TERMS = {"男": "父亲", "女": "母亲"}
 CHILD_TERMS = {"男": "儿子", "女": "女儿"}
+SIBLING_TERMS = {"男": "兄弟", "女": "姐妹"}
 
 
 @st.composite
@@ -38,6 +39,10 @@ def families(draw: st.DrawFn) -> tuple[list[dict[str, object]], list[dict[str, o
                 kinship.append(
                     {"person": f"P{parent}", "relative": f"P{child}", "relation": CHILD_TERMS[genders[child]]}
                 )
+    for _ in range(draw(st.integers(0, 2))):  # siblings named without their parents
+        a, b = draw(st.integers(0, n - 1)), draw(st.integers(0, n - 1))
+        if a != b:
+            kinship.append({"person": f"P{a}", "relative": f"P{b}", "relation": SIBLING_TERMS[genders[b]]})
     for _ in range(draw(st.integers(0, n // 2))):
         a, b = draw(st.integers(0, n - 1)), draw(st.integers(0, n - 1))
         if a == b:
@@ -48,10 +53,13 @@ def families(draw: st.DrawFn) -> tuple[list[dict[str, object]], list[dict[str, o
 
 
 def _facts(kinship: list[dict[str, object]]) -> Facts:
+    """Base facts as the reference sees them; a sibling row is a shared unknown parent."""
     parents, marriages = [], []
-    for row in kinship:
+    for i, row in enumerate(kinship):
         a, b = str(row["person"]), str(row["relative"])
-        if row["relation"] in PARENT_TERMS.values():
+        if row["relation"] in SIBLING_TERMS.values():
+            parents += [(a, f"V{i}"), (b, f"V{i}")]
+        elif row["relation"] in PARENT_TERMS.values():
             parents.append((a, b))
         elif row["relation"] in CHILD_TERMS.values():
             parents.append((b, a))

@@ -105,6 +105,8 @@ def test_workbook_and_summary(tmp_path: Path) -> None:
     ]
     first = book["第一次回避（组长副组长）"]
     assert first.cell(1, 1).value == "轮次"
+    paths = [row[10] for row in first.iter_rows(min_row=2, values_only=True)]
+    assert "周杰 →妻子→ 吴静 →父亲→ 吴建国" in paths  # intermediate people shown by name
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     assert summary["conflicts"] == len(_read(out / "conflicts.jsonl"))
     top = summary["pairs"][0]

@@ -130,11 +130,25 @@ class WorkbookData:
 
     stages: dict[int, tuple[list[dict[str, Any]], int]]  # rows, notices not listed
     ranking: list[dict[str, Any]]
+    names: dict[str, str]  # every key on a listed path → its name
 
 
 def workbook_data(result: ScreenResult) -> WorkbookData:
     stages = {stage: (_stage_rows(result, stage), _notices_left(result, stage)) for stage in STAGE_SHEETS}
-    return WorkbookData(stages, pair_ranking(result, RANKED_PAIRS))
+    keys = {k for rows, _ in stages.values() for r in rows for s in r["path"] for k in (s["from"], s["to"])}
+    return WorkbookData(stages, pair_ranking(result, RANKED_PAIRS), _path_names(result, keys))
+
+
+def _path_names(result: ScreenResult, keys: set[str]) -> dict[str, str]:
+    """Names of the people and units on paths; a school node shows the school's name."""
+    result.engine.create("path_keys", "SELECT unnest(?::VARCHAR[]) AS key", [sorted(keys)])
+    rows = result.query(
+        """SELECT n.key, n.name FROM nodes n SEMI JOIN path_keys p ON p.key = n.key WHERE n.name IS NOT NULL
+           UNION ALL SELECT u.unit_id, u.name FROM units u SEMI JOIN path_keys p ON p.key = u.unit_id"""
+    ).to_pylist()
+    names = {k: k.removeprefix("school:") for k in keys if k.startswith("school:")}
+    names.update({r["key"]: r["name"] for r in rows})
+    return names
 
 
 def write_xlsx(data: WorkbookData, path: Path) -> None:
@@ -147,7 +161,7 @@ def write_xlsx(data: WorkbookData, path: Path) -> None:
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     for stage, title in STAGE_SHEETS.items():
         rows, left = data.stages[stage]
-        _sheet(book.add_worksheet(title), head, wrap, rows, _names(rows), left)
+        _sheet(book.add_worksheet(title), head, wrap, rows, data.names, left)
     _ranking_sheet(book.add_worksheet("汇总（按关系强弱排序）"), head, wrap, data.ranking)
     book.close()
 
@@ -167,15 +181,6 @@ def _stage_rows(result: ScreenResult, stage: int) -> list[dict[str, Any]]:
 def _notices_left(result: ScreenResult, stage: int) -> int:
     total = result.engine.scalar(f"SELECT count(*) FROM conflicts WHERE stage = {int(stage)} AND severity = 'notice'")
     return max(0, as_int(total) - NOTICE_ROWS)
-
-
-def _names(records: list[dict[str, Any]]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for rec in records:
-        for key in ("inspector", "target", "counterpart"):
-            if rec.get(f"{key}_name"):
-                names[rec[key]] = rec[f"{key}_name"]
-    return names
 
 
 def _sheet(sheet: Any, head: Any, wrap: Any, rows: list[dict[str, Any]], names: dict[str, str], left: int) -> None:

@@ -34,6 +34,8 @@ demo: $(STAMP)
 	$(BIN)/xuncha synth --persons $(DEMO_PERSONS) --seed $(DEMO_SEED) --out $(DEMO_DIR)/bundle
 	$(BIN)/xuncha validate $(DEMO_DIR)/bundle --format text --out $(DEMO_DIR)/validation.json
 	$(BIN)/xuncha screen $(DEMO_DIR)/bundle --round $$(cat $(DEMO_DIR)/bundle/ROUND) --stage all --out $(DEMO_DIR)/screen
+	$(BIN)/xuncha assign $(DEMO_DIR)/bundle --round $$(cat $(DEMO_DIR)/bundle/ROUND) --targets-per-team 3 --seed demo --out $(DEMO_DIR)/teams
+	$(BIN)/xuncha plan $(DEMO_DIR)/bundle --term-start 2026-01 --term-end 2030-12 --rounds-per-year 3 --teams-per-round 40 --as-of 2026-08 --out $(DEMO_DIR)/plan
 	@echo "报告已写入 / reports written to $(DEMO_DIR)/"
 
 bench: $(STAMP)

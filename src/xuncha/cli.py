@@ -162,6 +162,7 @@ def draw_verify(folder: Path, seed: str, bundle: Path | None, round_id: str | No
 @click.option("--rounds-per-year", type=click.IntRange(min=1), required=True)
 @click.option("--teams-per-round", type=click.IntRange(min=1), required=True)
 @click.option("--targets-per-team", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--as-of", default=None, metavar="YYYY-MM", help="覆盖进度统计截至月份（默认任期开始）/ progress as of")
 @click.option("--policy", type=click.Path(exists=True, path_type=Path), default=None)
 @click.option("--out", type=click.Path(path_type=Path), required=True)
 def plan(
@@ -171,13 +172,16 @@ def plan(
     rounds_per_year: int,
     teams_per_round: int,
     targets_per_team: int,
+    as_of: str | None,
     policy: Path | None,
     out: Path,
 ) -> None:
     """任期巡察规划（全覆盖）/ term plan: every unit in a round, revisits, coverage chart."""
     from xuncha.teams.command import PlanOptions, plan_command
 
-    options = PlanOptions(bundle, term_start, term_end, rounds_per_year, teams_per_round, targets_per_team, policy)
+    options = PlanOptions(
+        bundle, term_start, term_end, rounds_per_year, teams_per_round, targets_per_team, policy, as_of
+    )
     sys.exit(plan_command(options, out))
 
 

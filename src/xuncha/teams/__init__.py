@@ -10,4 +10,6 @@ Public surface (import from the modules; this package imports nothing heavy):
 - ``draw.commit(seed)``, ``draw.seed_int(seed)``, ``draw.verify(out_dir, seed, rerun)``
 - ``plan.plan_term(...)`` -> TermPlan; ``coverage.write_plan(plan, out_dir)``
 - ``pins.PinError``, ``plan.CapacityError``, ``result.SolveError``
+- ``from_bundle.round_inputs(bundle, round_id, policy)`` -> RoundInputs (the bundle side)
+- ``command``: the CLI's assign / explain / draw commit|verify / plan
 """

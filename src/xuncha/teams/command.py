@@ -196,6 +196,11 @@ def assign_command(options: AssignOptions, *, seed: str | None, out: Path, commi
     if commitment:
         (out / COMMITMENT).write_text(digest + "\n", encoding="utf-8")
     _report(assignment, seed, digest, paths, time.perf_counter() - started)
+    if assignment.stats.get("wall_time", 0) >= 0.95 * options.time_limit:
+        print(
+            "注意：求解达到 --time-limit 时限后停止，结果可能无法逐字节复核；请加大 --time-limit 后重新抽取"
+            " / the wall-clock limit was hit: the draw may not verify; raise --time-limit and draw again"
+        )
     return 0
 
 
@@ -356,6 +361,7 @@ class PlanOptions:
     teams_per_round: int
     targets_per_team: int = 1
     policy: Path | None = None
+    as_of: str | None = None  # coverage progress as of this month (default: the term start)
 
 
 def plan_command(options: PlanOptions, out: Path) -> int:
@@ -369,6 +375,7 @@ def plan_command(options: PlanOptions, out: Path) -> int:
         end = parse_month(options.term_end, "--term-end")
         if end < start:
             raise UsageProblem("任期结束早于开始", "--term-end is before --term-start")
+        as_of = parse_month(options.as_of, "--as-of") if options.as_of else None
         bundle, _rules, team_policy = load_inputs(str(options.bundle), _text(options.policy))
         plan = plan_term(
             plan_units(bundle),
@@ -380,6 +387,7 @@ def plan_command(options: PlanOptions, out: Path) -> int:
             options.teams_per_round,
             options.targets_per_team,
             team_policy,
+            as_of=as_of,
         )
     except UsageProblem as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)

@@ -125,7 +125,7 @@ def write_chart(rows: tuple[dict[str, object], ...], path: Path) -> None:
     sums = {k: [_sum(rows, reg, k) for reg in regions] for k in ("inspected", "due", "overdue")}
     fresh = [d - o for d, o in zip(sums["due"], sums["overdue"], strict=True)]
     fig, ax = plt.subplots(figsize=(max(4, len(regions) * 0.8 + 2), 4))
-    ticks = regions if font else [f"#{i + 1}" for i in range(len(regions))]
+    ticks = regions if font else [r if r.isascii() else f"#{i + 1}" for i, r in enumerate(regions)]
     ax.bar(ticks, sums["inspected"], label=labels[0], color="#4c8c4a")
     ax.bar(ticks, fresh, bottom=sums["inspected"], label=labels[1], color="#9bb7d4")
     base = [a + b for a, b in zip(sums["inspected"], fresh, strict=True)]

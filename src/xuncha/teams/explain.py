@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from xuncha.teams.eligibility import tie_label
 from xuncha.teams.model import Assignment, Team
 
 
@@ -32,8 +33,9 @@ def _on_team(assignment: Assignment, team: Team, person: str) -> list[str]:
     for tie in team.accepted_ties:
         if tie.get("inspector") == person:
             level = {"should": "建议回避", "notice": "提示"}.get(str(tie.get("severity")), "")
-            kind = tie.get("kin_term") or tie.get("category")
-            lines.append(f"与{tie.get('target')}存在{level}关系（{kind}），已计入目标函数后保留")
+            kind = tie_label(str(tie.get("category")), tie)
+            where = tie.get("target_name") or tie.get("target")
+            lines.append(f"与{where}存在{level}关系（{kind}），已计入目标函数后保留")
     lines.append("在满足全部硬性规则的人选中，综合得分（回避关系、工作量、特长）与随机抽取决定其入选")
     return lines
 
@@ -51,7 +53,9 @@ def _off_teams(assignment: Assignment, person: str) -> list[str]:
         else:
             open_teams.append(_label(assignment, key))
     if open_teams:
-        shown = "、".join(open_teams[:5]) + ("等" if len(open_teams) > 5 else "")
+        grouped = any("、" in label for label in open_teams)
+        labels = [f"「{label}」" for label in open_teams] if grouped else open_teams
+        shown = "、".join(labels[:5]) + ("等" if len(open_teams) > 5 else "")
         lines.append(
             f"可参加{shown}{len(open_teams)}个巡察组，但未入选：其他人选综合得分更优，或在同等条件下未被随机抽中"
         )

@@ -234,8 +234,6 @@ def inspector_kin_pairs(engine: Any, on: date, policy: Policy) -> list[tuple[str
     from xuncha.screening.kin import derive_kin_ties
 
     cands = "SELECT DISTINCT node_id FROM cands"
-    for view in ("kin_shapes", "kin_prefix"):  # registered by screening; register() cannot replace a view
-        engine.execute(f'DROP VIEW IF EXISTS "{view}"')
     derive_kin_ties(engine, inspectors=cands, counterparts=cands, on=on, reach=policy.kin_reach)
     pairs = engine.arrow(_KIN_PAIRS).to_pylist()
     return sorted({(min(p["a"], p["b"]), max(p["a"], p["b"])) for p in pairs})

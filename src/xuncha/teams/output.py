@@ -27,7 +27,16 @@ def team_record(team: Team, assignment: Assignment) -> dict[str, Any]:
         "objective": dict(team.objective),
         "pins": [{"person": p.person, "target": p.target, "reason": p.reason} for p in team.pins],
         "bans": [{"person": b.person, "reason": b.reason} for b in assignment.bans],
+        "seed_tag": seed_tag(assignment),
     }
+
+
+def seed_tag(assignment: Assignment) -> str:
+    """The draw's seed as 16 hex digits: the first 16 of its published commitment (draw.commit).
+
+    Written on every line, so a different seed never verifies, even when it draws the same people.
+    """
+    return f"{assignment.seed:016x}"
 
 
 def infeasible_record(item: InfeasibleTarget, assignment: Assignment) -> dict[str, Any]:
@@ -37,6 +46,7 @@ def infeasible_record(item: InfeasibleTarget, assignment: Assignment) -> dict[st
         "status": "infeasible",
         "reasons": list(item.reasons),
         "bans": [{"person": b.person, "reason": b.reason} for b in assignment.bans],
+        "seed_tag": seed_tag(assignment),
     }
 
 

@@ -23,6 +23,7 @@ from xuncha.teams.options import Options, eligible, precheck, prune, with_greedy
 from xuncha.teams.pins import check_pins, check_reasons
 from xuncha.teams.policy import TeamPolicy
 from xuncha.teams.result import SolveError, assemble, run_solver
+from xuncha.teams.shortage import drop_shortages
 
 
 def form_teams(
@@ -59,6 +60,8 @@ def form_teams(
     all_options, blocks, roles = eligible(ctx)
     options = with_greedy(ctx, prune(ctx, all_options), all_options)
     active, infeasible = _precheck(ctx, options)
+    active, short = drop_shortages(ctx, active, options)
+    infeasible += [_infeasible(ctx, group, [reason]) for group, reason in short]
     while True:
         solved = run_solver(ctx, active, options, seed, time_limit_s)
         if solved.status != "INFEASIBLE":

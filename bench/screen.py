@@ -34,13 +34,17 @@ def main() -> None:
     parser.add_argument("--format", default="csv", choices=["csv", "parquet"])
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--no-reference", action="store_true")
+    parser.add_argument(
+        "--reference-size", type=int, default=None, help="size to run the reference on (default: smallest)"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"machine: {machine()}")
     results = [measure(size, args) for size in sizes]
     if not args.no_reference:
-        reference(results[0], args)
+        wanted = args.reference_size or min(sizes)
+        reference(next(r for r in results if r["persons"] == wanted), args)
     report(results)
 
 

@@ -165,9 +165,40 @@ def _write(world: _World, out: Path, fmt: str) -> tuple[dict[str, int], list[Pat
         "rounds": rows_table(w.ins.rounds, w.text, w.units),
         "round_targets": rows_table(w.ins.targets, w.text, w.units),
         "history": rows_table(w.ins.history, w.text, w.units),
+        "petitions": _petitions_table(w),
     }
     files = [write_table(t, out, name, fmt) for name, t in tables.items()]
     return {name: t.num_rows for name, t in tables.items()}, files
+
+
+PETITION_SUMMARIES = (
+    "反映低保评定不公，优亲厚友",
+    "反映工程项目招投标不规范",
+    "反映村干部侵占集体资金",
+    "反映惠农补贴发放不到位",
+    "反映单位负责人违规经商办企业",
+    "反映公车私用、违规吃喝",
+)
+
+
+def _petitions_table(w: _World) -> pa.Table:
+    """信访: a few units draw most petitions (drives term-plan priority and revisits)."""
+    n_units = len(w.units.unit_id)
+    hot = w.rng.choice(n_units, size=max(1, n_units // 8), replace=False)
+    counts = w.rng.geometric(0.35, size=len(hot))
+    units = np.repeat(hot, counts)
+    days = w.rng.integers(0, 730, size=len(units))
+    start = np.datetime64("2024-09-01")
+    return pa.table(
+        {
+            "unit": pa.array([w.units.unit_id[i] for i in units], pa.string()),
+            "date": pa.array((start + days.astype("timedelta64[D]")).astype("datetime64[D]"), pa.date32()),
+            "summary": pa.array(
+                [PETITION_SUMMARIES[i] for i in w.rng.integers(0, len(PETITION_SUMMARIES), size=len(units))],
+                pa.string(),
+            ),
+        }
+    )
 
 
 def _declarations_table(w: _World) -> pa.Table:

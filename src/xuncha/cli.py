@@ -4,6 +4,7 @@ modules are imported inside the command so that ``xuncha --help`` stays instant.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -183,6 +184,87 @@ def plan(
         bundle, term_start, term_end, rounds_per_year, teams_per_round, targets_per_team, policy, as_of
     )
     sys.exit(plan_command(options, out))
+
+
+def _source_options(func: Callable[..., None]) -> Callable[..., None]:
+    """BUNDLE or --store DIR [--snapshot ID]: where departmental data comes from."""
+    func = click.option("--strict", is_flag=True, help="任何数据问题都视为失败 / any problem fails the run")(func)
+    func = click.option("--snapshot", default=None, help="数据交换库中的快照编号（默认最新）/ snapshot id")(func)
+    func = click.option("--store", type=click.Path(path_type=Path), default=None, help="数据交换库 / store dir")(func)
+    return click.argument("bundle", type=click.Path(exists=True, path_type=Path), required=False)(func)
+
+
+@main.command()
+@click.argument("bundle", type=click.Path(exists=True, path_type=Path))
+@click.option("--store", type=click.Path(path_type=Path), required=True, help="数据交换库目录 / store dir")
+@click.option("--strict", is_flag=True)
+def ingest(bundle: Path, store: Path, strict: bool) -> None:
+    """导入部门数据，形成带日期的快照 / load departmental data into dated snapshots."""
+    from xuncha.exchange.command import ingest_command
+
+    sys.exit(ingest_command(bundle, store, strict=strict))
+
+
+@main.command()
+@_source_options
+@click.option(
+    "--decisions",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="人工确认或否定的匹配 / confirmed or rejected pairs (csv/xlsx)",
+)
+@click.option("--out", type=click.Path(path_type=Path), required=True)
+def link(
+    bundle: Path | None, store: Path | None, snapshot: str | None, strict: bool, decisions: Path | None, out: Path
+) -> None:
+    """人员比对关联 / link every departmental row that names a person to a person key."""
+    from xuncha.link.command import link_command
+
+    sys.exit(link_command(bundle, store, snapshot, strict=strict, decisions=decisions, out=out))
+
+
+@main.command()
+@_source_options
+@click.option("--models", default="all", show_default=True, help="all 或逗号分隔的模型编号 / model ids")
+@click.option(
+    "--rules",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="用户自定义比对模型目录（YAML）/ a directory of user models",
+)
+@click.option("--since", default=None, help="与较早快照比较，标记新增/未变/已消除 / earlier snapshot id")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "ftm"]), default="jsonl", show_default=True)
+@click.option("--decisions", type=click.Path(exists=True, path_type=Path), default=None)
+@click.option("--out", type=click.Path(path_type=Path), required=True)
+def compare(
+    bundle: Path | None,
+    store: Path | None,
+    snapshot: str | None,
+    strict: bool,
+    models: str,
+    rules: Path | None,
+    since: str | None,
+    fmt: str,
+    decisions: Path | None,
+    out: Path,
+) -> None:
+    """大数据比对，生成问题线索 / run comparison models and write inspection leads."""
+    from xuncha.compare.command import compare_command
+
+    sys.exit(
+        compare_command(
+            bundle,
+            store,
+            snapshot,
+            strict=strict,
+            models=models,
+            rules=rules,
+            since=since,
+            fmt=fmt,
+            decisions=decisions,
+            out=out,
+        )
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from xuncha.bundle.problems import BundleError
+from xuncha.labels import CATEGORY_ZH, SEVERITY_ZH
 from xuncha.policy.model import PolicyError, load_policy
 from xuncha.screening.output import (
-    CATEGORY_ZH,
-    SEVERITY_ZH,
     summary,
     workbook_data,
     write_conflicts_jsonl,

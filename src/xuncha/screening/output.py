@@ -7,22 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from xuncha.engine.base import as_int
+from xuncha.labels import CATEGORY_ZH, SEVERITY_ZH
 from xuncha.screening.run import ORDER, RECORD_KEYS, ScreenResult
 
-CATEGORY_ZH = {
-    "spouse": "夫妻关系",
-    "lineal": "直系血亲",
-    "collateral3": "三代以内旁系血亲",
-    "in_law": "近姻亲",
-    "other_kin": "其他亲属",
-    "work": "任职关系",
-    "superior": "上下级/共事",
-    "study": "同学关系",
-    "region": "地域关系",
-    "declared": "本人申报",
-    "objection": "回避异议",
-}
-SEVERITY_ZH = {"must": "必须回避", "should": "建议回避", "notice": "提示"}
 STAGE_SHEETS = {
     1: "第一次回避（组长副组长）",
     2: "第二次回避（抽调干部）",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from xuncha.labels import CATEGORY_ZH
 from xuncha.teams.model import Assignment, Team
 
 XLSX_HEADERS = ("轮次", "巡察对象", "姓名", "人员编号", "组内职务", "类别", "专业特长", "指定理由")
@@ -86,7 +87,8 @@ def _notes(doc: Any, team: Team) -> None:
         level = {"should": "建议回避", "notice": "提示"}.get(str(tie.get("severity")), "")
         add(
             f"已知关系（{level}）：{who} 与 {tie.get('target_name') or tie.get('target')}"
-            f"（{tie.get('kin_term') or tie.get('category')}），经综合权衡保留。"
+            f"（{tie.get('kin_term') or CATEGORY_ZH.get(str(tie.get('category')), tie.get('category'))}），"
+            "经综合权衡保留。"
         )
     for pin in team.pins:
         add(f"办公室指定：{pin.person}，理由：{pin.reason}")

@@ -2,7 +2,7 @@
 every command that reads departmental data goes through."""
 
 from xuncha.exchange.errors import SourceError
-from xuncha.exchange.ingest import IngestReport, ingest
+from xuncha.exchange.intake import IngestReport, ingest
 from xuncha.exchange.snapshot import SnapshotInfo, TableCounts
 from xuncha.exchange.source import Source, open_source
 from xuncha.exchange.store import Store

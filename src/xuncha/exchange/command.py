@@ -6,18 +6,22 @@ import sys
 from pathlib import Path
 
 from xuncha.bundle.problems import BundleError
-from xuncha.exchange.ingest import IngestReport, ingest
+from xuncha.exchange.intake import IngestReport, ingest
 from xuncha.exchange.store import PROBLEMS
 
 SHOWN_PROBLEMS = 5
 
 
 def ingest_command(bundle: Path, store: Path, *, strict: bool) -> int:
-    """Exit 0 when the data is in the store (new or unchanged), 1 when the bundle cannot be loaded."""
+    """Exit 0 when the data is in the store (new or unchanged), 1 when the bundle cannot be loaded
+    or the store cannot be written."""
     try:
         report = ingest(bundle, store, strict=strict)
     except BundleError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"错误：无法写入数据交换库 {store} / error: cannot write the store: {exc}", file=sys.stderr)
         return 1
     for line in summary_lines(report):
         print(line)

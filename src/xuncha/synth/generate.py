@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from xuncha.synth import forms as formsmod
+from xuncha.synth.departments import DEPARTMENT_TABLES, DeptInput, build_departments
 from xuncha.synth.inspection import (
     MAIN_ROUND,
     Inspection,
@@ -53,7 +54,7 @@ class SynthReport:
 
     def describe(self) -> str:
         lines = [f"模拟数据包 / synthetic bundle: {self.out}  (轮次 round {self.round_id})"]
-        for name in TABLES:
+        for name in TABLES + DEPARTMENT_TABLES:
             lines.append(f"  {name:<15} {self.counts.get(name, 0):>10,} 行 rows")
         planted = ", ".join(f"{k} {v}" for k, v in sorted(self.planted.items()))
         lines.append(f"埋设冲突 planted conflicts ({sum(self.planted.values())}): {planted}")
@@ -103,6 +104,7 @@ class _World:
     education: Rows
     text: PersonText
     rng: np.random.Generator
+    seed: int = 0
 
 
 def _build(persons: int, seed: int) -> _World:
@@ -142,7 +144,7 @@ def _build(persons: int, seed: int) -> _World:
     _drop_people(kinship, form_only)
     add_schooling(rng, people, positions, education, fresh)
     text = PersonText(rng, people)
-    return _World(pop, units, positions, ins, planter, kinship, forms, education, text, rng)
+    return _World(pop, units, positions, ins, planter, kinship, forms, education, text, rng, seed)
 
 
 def _drop_people(kinship: Rows, gone: npt.NDArray[np.int64]) -> None:
@@ -167,7 +169,12 @@ def _write(world: _World, out: Path, fmt: str) -> tuple[dict[str, int], list[Pat
         "history": rows_table(w.ins.history, w.text, w.units),
         "petitions": _petitions_table(w),
     }
+    depts = build_departments(
+        DeptInput(w.pop, w.units, w.positions, w.kinship, w.text, tables["persons"], w.seed), w.pop.people.size
+    )
+    tables.update(depts.tables)
     files = [write_table(t, out, name, fmt) for name, t in tables.items()]
+    files += depts.write_truth(out, fmt)
     return {name: t.num_rows for name, t in tables.items()}, files
 
 

@@ -113,7 +113,9 @@ def load_model(path: Path) -> ModelSpec:
     """Read and validate one model file."""
     node, data = _compose(path)
     if node is None or not isinstance(data, dict):
-        raise RuleError([rule_problem(str(path), 1, None, "模型文件须为 YAML 映射", "a model file must be a YAML mapping")])
+        raise RuleError(
+            [rule_problem(str(path), 1, None, "模型文件须为 YAML 映射", "a model file must be a YAML mapping")]
+        )
     try:
         spec = ModelSpec.model_validate({**data, "file": str(path), "line": node.start_mark.line + 1})
     except ValidationError as err:

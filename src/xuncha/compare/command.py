@@ -1,0 +1,102 @@
+"""``xuncha compare``: run the models, write findings.jsonl, findings.xlsx (and FtM)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from xuncha.bundle.model import Bundle
+from xuncha.bundle.problems import BundleError
+from xuncha.compare.ftm import write_ftm
+from xuncha.compare.output import with_status, write_jsonl, write_xlsx
+from xuncha.compare.run import compare, records
+from xuncha.compare.spec import RuleError, load_models, select_models
+
+
+def compare_command(
+    bundle: Path | None,
+    store: Path | None,
+    snapshot: str | None,
+    *,
+    strict: bool,
+    models: str,
+    rules: Path | None,
+    since: str | None,
+    fmt: str,
+    decisions: Path | None,
+    out: Path,
+) -> int:
+    """Exit 0 when done, 1 on bundle or rule errors, 2 on usage errors."""
+    from xuncha.exchange.errors import SourceError
+    from xuncha.exchange.source import open_source
+
+    started = time.perf_counter()
+    try:
+        specs = select_models(load_models(rules), models)
+        source = open_source(bundle, store, snapshot, strict=strict)
+        earlier = _earlier(source, since, strict)
+        found = _run(source.bundle, [s.id for s in specs], rules, decisions)
+        if earlier is not None:
+            found = with_status(found, _run(earlier, [s.id for s in specs], rules, decisions))
+    except SourceError as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 2
+    except (BundleError, RuleError) as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 1
+    out.mkdir(parents=True, exist_ok=True)
+    write_jsonl(found, out / "findings.jsonl")
+    names = _names(source.bundle, earlier)
+    write_xlsx(found, [(s.id, s.name, s.severity) for s in specs], names, out / "findings.xlsx")
+    if fmt == "ftm":
+        write_ftm(source.bundle, found, out / "findings.ftm.jsonl")
+    _report(found, out, time.perf_counter() - started)
+    return 0
+
+
+def _earlier(source: Any, since: str | None, strict: bool) -> Bundle | None:
+    from xuncha.exchange.errors import SourceError
+
+    if since is None:
+        return None
+    if source.store is None:
+        raise SourceError("--since 需要与 --store 一起使用", "--since needs --store DIR")
+    earlier: Bundle = source.store.read(source.store.resolve(since))
+    if strict and earlier.errors:
+        raise BundleError(earlier.errors[0])
+    return earlier
+
+
+def _run(bundle: Bundle, models: list[str], rules: Path | None, decisions: Path | None) -> list[dict[str, Any]]:
+    return records(compare(bundle, _links(bundle, decisions), models=models, rules_dir=rules))
+
+
+def _links(bundle: Bundle, decisions: Path | None) -> Any:
+    """Probabilistic links when the link module is present; else exact ID matches only."""
+    try:
+        from xuncha.link.run import link
+    except ImportError:
+        print("提示 / note: 未安装人员关联模块，仅按身份证号精确匹配 / exact ID matches only", file=sys.stderr)
+        return None
+    return link(bundle, decisions=decisions)
+
+
+def _names(*bundles: Bundle | None) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for b in bundles:
+        if b is not None and b.has("persons"):
+            t = b.table("persons")
+            names.update(zip(t.column("person_key").to_pylist(), t.column("name").to_pylist(), strict=True))
+    return {k: v for k, v in names.items() if k and v}
+
+
+def _report(found: list[dict[str, Any]], out: Path, seconds: float) -> None:
+    by_model = Counter(f["model"] for f in found if f.get("status") != "resolved")
+    text = "，".join(f"{m} {n}" for m, n in sorted(by_model.items())) or "无"
+    print(f"问题线索 / findings: {text}；用时 {seconds:.1f} 秒；输出 {out}", file=sys.stderr)
+    statuses = Counter(f["status"] for f in found if "status" in f)
+    if statuses:
+        print("与早前快照比较 / since: " + "，".join(f"{k} {v}" for k, v in sorted(statuses.items())), file=sys.stderr)

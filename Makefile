@@ -36,10 +36,16 @@ demo: $(STAMP)
 	$(BIN)/xuncha screen $(DEMO_DIR)/bundle --round $$(cat $(DEMO_DIR)/bundle/ROUND) --stage all --out $(DEMO_DIR)/screen
 	$(BIN)/xuncha assign $(DEMO_DIR)/bundle --round $$(cat $(DEMO_DIR)/bundle/ROUND) --targets-per-team 3 --seed demo --out $(DEMO_DIR)/teams
 	$(BIN)/xuncha plan $(DEMO_DIR)/bundle --term-start 2026-01 --term-end 2030-12 --rounds-per-year 3 --teams-per-round 40 --as-of 2026-08 --out $(DEMO_DIR)/plan
+	$(BIN)/xuncha ingest $(DEMO_DIR)/bundle --store $(DEMO_DIR)/store
+	$(BIN)/xuncha link --store $(DEMO_DIR)/store --out $(DEMO_DIR)/links
+	$(BIN)/xuncha compare --store $(DEMO_DIR)/store --out $(DEMO_DIR)/findings
 	@echo "报告已写入 / reports written to $(DEMO_DIR)/"
 
 bench: $(STAMP)
 	$(BIN)/python bench/screen.py
+	$(BIN)/python -u bench/assign.py
+	$(BIN)/python bench/link.py
+	$(BIN)/python bench/compare.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache bench/out

@@ -1,0 +1,64 @@
+"""``xuncha link``: links.jsonl, review.xlsx and a summary in Chinese."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from xuncha.bundle.problems import BundleError
+from xuncha.link.decisions import DecisionsError
+from xuncha.link.model import LinkResult
+from xuncha.link.review import write_review
+
+
+def link_command(
+    bundle: Path | None, store: Path | None, snapshot: str | None, *, strict: bool, decisions: Path | None, out: Path
+) -> int:
+    """0 on success; 2 when the data or the decisions file cannot be used."""
+    from xuncha.exchange.errors import SourceError
+    from xuncha.exchange.source import open_source
+    from xuncha.link.run import link
+
+    try:
+        source = open_source(bundle, store, snapshot, strict=strict)
+        result = link(source.bundle, decisions=decisions)
+    except SourceError as exc:
+        click.echo(f"错误 error: {exc}", err=True)
+        return 2
+    except BundleError as exc:
+        click.echo(f"错误 error: {exc}", err=True)
+        return 2
+    except DecisionsError as exc:
+        click.echo(f"错误 error: {exc}", err=True)
+        return 2
+    write_outputs(result, out)
+    for line in summary_lines(result, out):
+        click.echo(line)
+    return 0
+
+
+def write_outputs(result: LinkResult, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    write_links(result, out / "links.jsonl")
+    write_review(result.review, out / "review.xlsx")
+
+
+def write_links(result: LinkResult, path: Path) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for record in result.table.to_pylist():
+            record["probability"] = round(float(record["probability"]), 6)
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def summary_lines(result: LinkResult, out: Path) -> list[str]:
+    c = result.counts()
+    return [
+        f"人员关联 link: 共 {c['rows']} 行涉及人员 / rows naming a person",
+        f"  按身份证号精确关联 linked exactly: {c['linked_exact']}",
+        f"  概率关联 linked probabilistically: {c['linked_probabilistic']}",
+        f"  待人工核对 candidates for review: {c['candidate']}",
+        f"  未关联 unlinked: {c['unlinked']}",
+        f"输出 written: {out / 'links.jsonl'}, {out / 'review.xlsx'}",
+    ]

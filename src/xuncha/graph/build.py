@@ -29,20 +29,10 @@ from xuncha.bundle.problems import Problem
 from xuncha.engine.base import Engine
 from xuncha.graph.chains import base_steps
 from xuncha.graph.complete import complete
-from xuncha.graph.members import link_members
+from xuncha.graph.members import ROW_SCHEMA, link_members
 from xuncha.graph.terms import Reading, resolve_term
 
-KIN_ROW_SCHEMA = pa.schema(
-    [
-        ("person", pa.string()),
-        ("relative", pa.string()),
-        ("relation", pa.string()),
-        ("kind", pa.string()),
-        ("start_date", pa.date32()),
-        ("end_date", pa.date32()),
-        ("_source", pa.string()),
-    ]
-)
+KIN_ROW_SCHEMA = ROW_SCHEMA  # cadre-form rows and kinship rows share one shape
 
 
 @dataclass

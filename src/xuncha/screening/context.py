@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pyarrow as pa
 
@@ -36,6 +37,24 @@ def _missing(table: str, zh: str) -> BundleError:
     )
 
 
+def round_row(bundle: Bundle, round_id: str) -> dict[str, Any]:
+    """The row of ``rounds`` with this id, or a bilingual error listing the known ids."""
+    rows: list[dict[str, Any]] = [r for r in bundle.table("rounds").to_pylist() if r.get("round_id") == round_id]
+    if rows:
+        return rows[0]
+    known = "、".join(sorted(str(r) for r in bundle.table("rounds").column("round_id").to_pylist()))
+    raise BundleError(
+        Problem(
+            file="rounds",
+            row=None,
+            column="round_id",
+            value=round_id,
+            reason_zh=f"没有编号为「{round_id}」的轮次（已有：{known}）",
+            reason_en=f"no round with id {round_id!r} (known: {known})",
+        )
+    )
+
+
 def round_info(bundle: Bundle, round_id: str) -> RoundInfo:
     for table, zh in (
         ("rounds", "巡察轮次"),
@@ -46,20 +65,7 @@ def round_info(bundle: Bundle, round_id: str) -> RoundInfo:
     ):
         if not bundle.has(table):
             raise _missing(table, zh)
-    rows = [r for r in bundle.table("rounds").to_pylist() if r["round_id"] == round_id]
-    if not rows:
-        known = ", ".join(sorted(str(r) for r in bundle.table("rounds").column("round_id").to_pylist()))
-        raise BundleError(
-            Problem(
-                file="rounds",
-                row=None,
-                column="round_id",
-                value=round_id,
-                reason_zh=f"没有编号为「{round_id}」的轮次（已有：{known}）",
-                reason_en=f"no round with id {round_id!r} (known: {known})",
-            )
-        )
-    r = rows[0]
+    r = round_row(bundle, round_id)
     if r.get("start_date") is None:
         raise BundleError(
             Problem(

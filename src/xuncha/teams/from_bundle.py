@@ -19,6 +19,7 @@ from typing import Any, cast
 from xuncha.bundle.model import Bundle
 from xuncha.bundle.problems import BundleError, Problem
 from xuncha.policy.model import Policy
+from xuncha.screening.context import round_row
 from xuncha.teams.model import Candidate, HistoryRow, Level, Mode, Pool, RoundSpec, Target, Tie
 
 STATUTORY = ("spouse", "lineal", "collateral3", "in_law")
@@ -106,20 +107,7 @@ def round_inputs(
 
 
 def round_spec(bundle: Bundle, round_id: str, required_skills: tuple[str, ...] = ()) -> RoundSpec:
-    found = [r for r in rows(bundle, "rounds") if r.get("round_id") == round_id]
-    if not found:
-        known = "、".join(sorted(str(r.get("round_id")) for r in rows(bundle, "rounds")))
-        raise BundleError(
-            Problem(
-                file="rounds",
-                row=None,
-                column="round_id",
-                value=round_id,
-                reason_zh=f"没有编号为「{round_id}」的轮次（已有：{known}）",
-                reason_en=f"no round with id {round_id!r} (known: {known})",
-            )
-        )
-    r = found[0]
+    r = round_row(bundle, round_id)
     mode = r.get("mode") if r.get("mode") in MODES else "常规"
     return RoundSpec(
         round_id=round_id,

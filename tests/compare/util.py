@@ -3,36 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
+from tests.screening.util import bundle, table
 
-from xuncha.bundle.model import Bundle, TableData
-
-TYPES: dict[str, pa.DataType] = {
-    "birth_date": pa.date32(),
-    "death_date": pa.date32(),
-    "start_date": pa.date32(),
-    "end_date": pa.date32(),
-    "registered_date": pa.date32(),
-    "date": pa.date32(),
-    "amount": pa.float64(),
-    "share": pa.float64(),
-    "area": pa.float64(),
-}
-
-
-def table(name: str, rows: list[dict[str, Any]]) -> TableData:
-    columns = sorted({k for r in rows for k in r})
-    schema = pa.schema([(c, TYPES.get(c, pa.string())) for c in columns] + [("_source", pa.string())])
-    data = [{**r, "_source": f"{name}.csv:{i + 2}"} for i, r in enumerate(rows)]
-    t = pa.Table.from_pylist(data, schema=schema)
-    return TableData(name=name, file=f"{name}.csv", table=t, read=len(rows), used=len(rows), rejected=0)
-
-
-def bundle(**tables: list[dict[str, Any]]) -> Bundle:
-    return Bundle(root=Path("memory"), tables={n: table(n, rows) for n, rows in tables.items()}, problems=[])
+__all__ = ["bundle", "person", "table"]
 
 
 def person(key: str, name: str, gender: str, year: int = 1970, **extra: Any) -> dict[str, Any]:

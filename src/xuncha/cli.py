@@ -54,10 +54,16 @@ def synth(persons: int, seed: int, out: Path, fmt: str) -> None:
 @main.command()
 @click.argument("bundle", type=click.Path(exists=True, path_type=Path))
 @click.option("--round", "round_id", required=True, help="轮次编号 / round id")
-@click.option("--stage", type=click.Choice(["1", "2", "3", "all"]), default="all")
-@click.option("--policy", type=click.Path(exists=True, path_type=Path), default=None)
-@click.option("--strict", is_flag=True)
-@click.option("--out", type=click.Path(path_type=Path), required=True)
+@click.option(
+    "--stage",
+    type=click.Choice(["1", "2", "3", "all"]),
+    default="all",
+    show_default=True,
+    help="1 组长副组长 / leaders; 2 抽调干部 / others; 3 申报与异议 / declarations, objections",
+)
+@click.option("--policy", type=click.Path(exists=True, path_type=Path), default=None, help="回避政策文件 / policy YAML")
+@click.option("--strict", is_flag=True, help="任何数据问题都视为失败 / any problem fails the run")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="结果目录 / output folder")
 def screen(bundle: Path, round_id: str, stage: str, policy: Path | None, strict: bool, out: Path) -> None:
     """三次回避审查 / three-stage recusal screening of one round."""
     from xuncha.screening.command import screen_command

@@ -11,7 +11,7 @@ from xuncha.bundle.model import Bundle
 from xuncha.link.comparisons import DEFAULT, DEFAULT_BLOCKING
 from xuncha.link.decisions import Decisions
 from xuncha.link.model import LINK_SCHEMA
-from xuncha.link.probabilistic import Model, score
+from xuncha.link.probabilistic import PRIOR_SHARE, Model, score
 from xuncha.link.rows import person_rows
 from xuncha.link.run import LINK_AT, _posteriors
 
@@ -45,7 +45,7 @@ def link_default(bundle: Bundle) -> pa.Table:
     )
     pairs = score(left, right, Model(DEFAULT, DEFAULT_BLOCKING))
     source = dict(zip(open_rows["uid"].to_pylist(), open_rows["source"].to_pylist(), strict=True))
-    ranked = _posteriors(pairs, Decisions.none(), source).to_pylist()
+    ranked = _posteriors(pairs, Decisions.none(), source, PRIOR_SHARE / max(1, right.num_rows)).to_pylist()
     best: dict[int, tuple[str, float]] = {}
     for record in ranked:
         best.setdefault(record["uid"], (record["person"], record["probability"]))

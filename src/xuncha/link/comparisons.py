@@ -145,7 +145,8 @@ CHINESE_BLOCKING: tuple[str, ...] = (
     "l.surname_py = r.surname_py AND l.birth_month = r.birth_month",
     "l.name_py = r.name_py AND l.region_a = r.region_a",
     "l.name_py = r.name_py AND l.region_b = r.region_b",
-    "l.surname_py = r.surname_py AND l.town = r.town",
+    "l.name_py = r.name_py AND l.town = r.town",
+    "l.surname_py = r.surname_py AND l.village = r.village",
 )
 
 # The baseline: what a default Splink configuration gives without Chinese-specific work —

@@ -1,6 +1,6 @@
 """Comparable features for linking, computed once per distinct value: normalised name,
-toneless pinyin (whole name and surname), birth day / month / year, gender, county codes,
-and character bigrams of address and employer text."""
+toneless pinyin (whole name and surname), birth day / month / year, gender, county codes, town and
+village, and character bigrams of address and employer text."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from xuncha.identity.names import name_pinyin, normalize_names, normalize_text
 from xuncha.identity.regions import regions_in_text
 
 T = TypeVar("T")
-_COUNTY_PREFIX = re.compile(r"^.{0,24}?(?:自治县|自治旗|县|区|旗|市(?!辖))")
+_COUNTY_END = re.compile(r"(?:自治县|自治旗|县|区|旗|市(?!辖))")
+_HEAD = 24
 _ID_SHAPE = r"^\d{17}[\dX]$"
 
 
@@ -84,11 +85,14 @@ def _county_of(prefix: str) -> str | None:
 
 
 def _region_of(text: str | None) -> str | None:
+    """The county of the first head of ``text`` that ends in a county suffix and names one."""
     if not text:
         return None
-    head = _COUNTY_PREFIX.match(text)
-    found = _county_of(head.group(0)) if head else None
-    return found or _county_of(text[:40])
+    for end in _COUNTY_END.finditer(text, 0, _HEAD + 3):
+        found = _county_of(text[: end.end()])  # few distinct heads: 四川省南充市, 四川省南充市仪陇县, ...
+        if found:
+            return found
+    return _county_of(text[:40])
 
 
 def text_region(array: pa.Array) -> pa.Array:
@@ -99,16 +103,36 @@ def text_region(array: pa.Array) -> pa.Array:
 _TOWN = re.compile(r"([^省市县区旗]{1,8}?(?:镇|乡|街道))")
 
 
-def _town(text: str | None) -> str | None:
-    if not text:
-        return None
-    found = _TOWN.search(normalize_text(text).replace(" ", ""))
+_VILLAGE = re.compile(r"([^省市县区旗]{1,8}?(?:镇|乡|街道))([^省市县区旗镇乡]{1,8}?(?:村|社区|居委会))")
+
+
+def _town_of_clean(clean: str | None) -> str | None:
+    found = _TOWN.search(clean) if clean else None
     return found.group(1) if found else None
 
 
-def towns(array: pa.Array) -> pa.Array:
-    """The town (镇, 乡 or 街道) a place text names, for blocking on abbreviated addresses."""
-    return per_distinct(array, lambda v: [_town(t) for t in v], pa.string())
+def _village_of_clean(clean: str | None) -> str | None:
+    found = _VILLAGE.search(clean) if clean else None
+    return found.group(1) + found.group(2) if found else None
+
+
+def _bigrams_of_clean(clean: str | None) -> list[str] | None:
+    if not clean:
+        return None
+    if len(clean) < 2:
+        return [clean]
+    return sorted({clean[i : i + 2] for i in range(len(clean) - 1)})
+
+
+def place_features(array: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
+    """Of a place text, normalised once per distinct value: its town (镇, 乡 or 街道, for blocking
+    on abbreviated addresses), its village (town and 村/社区 together), the clean text and its
+    character bigrams."""
+    clean = clean_texts(array)
+    town = per_distinct(clean, lambda v: [_town_of_clean(t) for t in v], pa.string())
+    village = per_distinct(clean, lambda v: [_village_of_clean(t) for t in v], pa.string())
+    grams = per_distinct(clean, lambda v: [_bigrams_of_clean(t) for t in v], pa.list_(pa.string()))
+    return town, village, clean, grams
 
 
 _PUNCT = re.compile(r"[\s,，、;；:：()（）\-—#]+")
@@ -124,12 +148,7 @@ def clean_texts(array: pa.Array) -> pa.Array:
 
 
 def _bigrams(text: str | None) -> list[str] | None:
-    clean = _clean_text(text)
-    if not clean:
-        return None
-    if len(clean) < 2:
-        return [clean] if clean else None
-    return sorted({clean[i : i + 2] for i in range(len(clean) - 1)})
+    return _bigrams_of_clean(_clean_text(text))
 
 
 def bigrams(array: pa.Array) -> pa.Array:

@@ -2,9 +2,10 @@
 
 Each row's candidate pairs are scored with the comparisons of :mod:`xuncha.link.comparisons`;
 the match probability of a pair is then re-read against the row's other candidates, since a row
-names at most one person: ``p_i = λ·BF_i / ((1 - λ) + λ·Σ_j BF_j)``, ``λ`` the prior that a row
-matches one given person. Two namesakes with the same birth date thus share the probability
-and go to review instead of one being linked by chance.
+names at most one person: ``p_i = λ·BF_i / ((1 - s) + λ·Σ_j BF_j)``, ``λ = s / persons`` the prior
+that a row names one given person and ``s = PRIOR_SHARE`` that it names some known person (the
+``1 - s`` term is the row naming nobody in ``persons``). Two namesakes with the same birth date
+thus share the probability and go to review instead of one being linked by chance.
 """
 
 from __future__ import annotations

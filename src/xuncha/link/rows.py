@@ -127,9 +127,10 @@ def _feature_table(
     employer: pa.Array,
     side: str,
 ) -> pa.Table:
+    town, village, address_text, address_bigrams = f.place_features(address)
     return pa.table(
         {
-            "uid": pa.array([f"{side}:{u}" for u in uid.to_pylist()], pa.string()),
+            "uid": pc.binary_join_element_wise(pa.scalar(side), uid, ":"),
             "name_norm": name[0],
             "name_py": name[1],
             "surname_py": name[2],
@@ -139,9 +140,10 @@ def _feature_table(
             "gender": gender,
             "region_a": regions[0],
             "region_b": regions[1],
-            "town": f.towns(address),
-            "address_text": f.clean_texts(address),
-            "address_bigrams": f.bigrams(address),
+            "town": town,
+            "village": village,
+            "address_text": address_text,
+            "address_bigrams": address_bigrams,
             "employer_bigrams": f.bigrams(employer),
         }
     )

@@ -24,7 +24,7 @@ from xuncha.link.decisions import Decisions, read_decisions
 from xuncha.link.exact import NEAR_PROBABILITY, near_numbers, number_of
 from xuncha.link.features import id_shaped
 from xuncha.link.model import CANDIDATE, LINK_SCHEMA, LINKED, UNLINKED, LinkResult
-from xuncha.link.probabilistic import TOP, Model, label_pairs, score
+from xuncha.link.probabilistic import PRIOR_SHARE, TOP, Model, label_pairs, score
 from xuncha.link.review import review_table
 from xuncha.link.rows import person_features, person_rows, row_features
 
@@ -126,7 +126,7 @@ def _add_probabilistic(
         zip(rows["uid"].to_pylist(), pc.is_valid(number_of(rows["value"].combine_chunks())[0]).to_pylist(), strict=True)
     )
     source = dict(zip(rows["uid"].to_pylist(), rows["source"].to_pylist(), strict=True))
-    ranked = _posteriors(pairs, choice, source)
+    ranked = _posteriors(pairs, choice, source, PRIOR_SHARE / persons.num_rows)
     labels = label_pairs(ranked.select(["uid", "person"]), feats, persons, model.comparisons)
     for record, evidence in zip(ranked.to_pylist(), labels, strict=True):
         uid = record["uid"]
@@ -136,8 +136,11 @@ def _add_probabilistic(
         options.setdefault(uid, []).append(Option(record["person"], record["probability"], tuple(evidence), not capped))
 
 
-def _posteriors(pairs: pa.Table, choice: Decisions, source: dict[int, str]) -> pa.Table:
-    """Per row the ``TOP`` best persons with ``p_i = 2^w_i / (1 + Σ_j 2^w_j)``, rejected pairs left out."""
+def _posteriors(pairs: pa.Table, choice: Decisions, source: dict[int, str], prior: float) -> pa.Table:
+    """Per row the ``TOP`` best persons, rejected pairs left out, with
+    ``p_i = λ·BF_i / ((1 - s) + λ·Σ_j BF_j)``: ``λ = prior`` the chance that a row names one given
+    person, ``s = PRIOR_SHARE`` that it names some known person. Splink's match weight is
+    ``w = log2(λ·BF / (1 - λ))``, so ``λ·BF = (1 - λ)·2^w``."""
     by_source: dict[str, list[str]] = {}
     for rejected_source, person in choice.rejected:
         by_source.setdefault(rejected_source, []).append(person)
@@ -149,7 +152,8 @@ def _posteriors(pairs: pa.Table, choice: Decisions, source: dict[int, str]) -> p
     result = con.sql(f"""
         with kept as (select * from pairs anti join rejected using (uid, person)),
         scored as (
-            select *, pow(2, weight) / (1 + sum(pow(2, weight)) over (partition by uid)) as probability,
+            select *, {1 - prior} * pow(2, weight)
+                      / ({1 - PRIOR_SHARE} + {1 - prior} * sum(pow(2, weight)) over (partition by uid)) as probability,
                    row_number() over (partition by uid order by weight desc, person) as rank
             from kept)
         select * exclude (rank) from scored where rank <= {TOP} order by uid, rank

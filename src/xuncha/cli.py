@@ -273,5 +273,67 @@ def compare(
     )
 
 
+# ------------------------------------------------------------------ the office's web application
+
+DB_HELP = "数据库地址，默认读取 XUNCHA_DB 或数据目录中的 SQLite / database URL (else XUNCHA_DB, else SQLite)"
+
+
+@main.command()
+@click.option("--db", default=None, help=DB_HELP)
+@click.option("--data", type=click.Path(path_type=Path), default=None, help="数据目录 / data directory (XUNCHA_DATA)")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--audit-hash", type=click.Choice(["sm3", "sha256"]), default="sm3", show_default=True)
+@click.option("--secure-cookies", is_flag=True, help="仅通过 HTTPS 发送会话 cookie / HTTPS only cookies")
+def serve(db: str | None, data: Path | None, host: str, port: int, audit_hash: str, secure_cookies: bool) -> None:
+    """启动巡察工作平台 / serve the office's web application."""
+    from xuncha.web.command import serve_command
+
+    sys.exit(serve_command(db, data, host, port, audit_hash, secure_cookies))
+
+
+@main.group()
+def user() -> None:
+    """用户管理 / users of the web application."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", required=True, help="admin leading_group team_leader member supervisor auditor unit_contact")
+@click.option("--password-stdin", is_flag=True, required=True, help="从标准输入读取密码 / read the password from stdin")
+@click.option("--person", "person_key", default=None, help="巡察干部的人员编号 / the inspector's person key")
+@click.option("--unit", default=None, help="被巡察单位联系人的单位编号 / the unit a contact speaks for")
+@click.option("--display-name", default="", help="显示姓名 / display name")
+@click.option("--db", default=None, help=DB_HELP)
+def user_add(
+    name: str,
+    role: str,
+    password_stdin: bool,
+    person_key: str | None,
+    unit: str | None,
+    display_name: str,
+    db: str | None,
+) -> None:
+    """新建用户 / create a user."""
+    from xuncha.web.command import user_add_command
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    sys.exit(user_add_command(db, name, role, password, person_key, unit, display_name))
+
+
+@main.group()
+def audit() -> None:
+    """审计日志 / the audit trail."""
+
+
+@audit.command("verify")
+@click.option("--db", default=None, help=DB_HELP)
+def audit_verify(db: str | None) -> None:
+    """校验审计日志哈希链 / recompute the audit log's hash chain (exit 1 when broken)."""
+    from xuncha.web.command import audit_verify_command
+
+    sys.exit(audit_verify_command(db))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

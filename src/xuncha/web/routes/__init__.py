@@ -1,0 +1,1 @@
+"""One module per area of the office's work; each defines ``router`` (pages and /api/v1 endpoints)."""

@@ -199,18 +199,35 @@ def score(
     }
 
 
-def without_number(bundle_dir: Path) -> set[tuple[str, str, str]]:
-    """Rows whose person column did not resolve to a known number (missing or wrong)."""
+def without_number(bundle_dir: Path) -> tuple[set[tuple[str, str, str]], set[tuple[str, str, str]]]:
+    """Rows whose person column did not resolve to a known number (missing or wrong), and among
+    them the bare ones: a mistyped number and a name, with no birth date, address or employer.
+    Issue 4 makes a mistyped number a review candidate, never a link, so a bare row has nothing
+    else that could link it; it is scored apart (right person proposed for review)."""
     from xuncha.link.rows import person_rows
 
     rows = person_rows(load_bundle(bundle_dir))
-    keep = set()
-    for t, c, s, resolved in zip(
-        *(rows[k].to_pylist() for k in ("table", "column", "source", "resolved")), strict=True
-    ):
+    keep, bare = set(), set()
+    columns = ("table", "column", "source", "resolved", "value", "birth_date", "address", "employer")
+    for t, c, s, resolved, value, birth, address, employer in zip(*(rows[k].to_pylist() for k in columns), strict=True):
         if not resolved:
             keep.add((t, c, s))
-    return keep
+            if value and not (birth or address or employer):
+                bare.add((t, c, s))
+    return keep, bare
+
+
+def proposed(links: pa.Table, truth: dict[tuple[str, str, str], str | None], rows: set[tuple[str, str, str]]) -> str:
+    """How the bare rows came out: candidates naming the right person, links, others."""
+    right = linked = 0
+    for t, c, s, person, status in zip(
+        *(links[k].to_pylist() for k in ("table", "column", "source", "person", "status")), strict=True
+    ):
+        key = (t, c, s)
+        if key in rows and truth.get(key) is not None:
+            right += status == "candidate" and person == truth[key]
+            linked += status == "linked"
+    return f"{right:,} of {len(rows):,} proposed for review with the right person, {linked:,} linked"
 
 
 def run_one(label: str, bundle_dir: Path, baseline: bool) -> None:
@@ -218,16 +235,20 @@ def run_one(label: str, bundle_dir: Path, baseline: bool) -> None:
     start = time.perf_counter()
     bundle = load_bundle(bundle_dir)
     loaded = time.perf_counter() - start
-    keep = without_number(bundle_dir)
+    keep, bare = without_number(bundle_dir)
     start = time.perf_counter()
     result = link(bundle)
     took = time.perf_counter() - start
     persons = bundle.table("persons").num_rows
     truth = align(truth, result.table)
-    ours = score(result.table, truth, keep)
+    ours = score(result.table, truth, keep - bare)
     print(
         f"\n{label}: {persons:,} persons, {result.table.num_rows:,} person rows, {len(keep):,} without a valid number"
     )
+    if bare:
+        outcome = proposed(result.table, truth, bare)
+        print(f"  of which {len(bare):,} bare (a mistyped number and a name only): {outcome}")
+        print(f"  scored below: the other {len(keep - bare):,}")
     print(f"  load {loaded:.1f} s; link {took:.1f} s (target {TIME_TARGET_S:.0f} s at 100k rows x 1M persons)")
     print(f"  counts: {result.counts()}")
     print(
@@ -236,7 +257,7 @@ def run_one(label: str, bundle_dir: Path, baseline: bool) -> None:
     )
     if baseline:
         start = time.perf_counter()
-        base = score(link_default(bundle), truth, keep)
+        base = score(link_default(bundle), truth, keep - bare)
         print(
             f"  default Splink   precision {base['precision']:.4f}  recall {base['recall']:.4f}  "
             f"({base['linked']:,} linked, {time.perf_counter() - start:.1f} s)"

@@ -78,6 +78,10 @@ SUBSIDIES = [
     ["低保", OLD_ZHAO, "赵敏", "", "", "", "300", "2024-03"],  # 6 15-digit number
     ["低保", "", "李明", "", "男", "双胜镇梨园村3组123号", "300", "2024-03"],  # 7 abbreviated address
     ["低保", "", "陈刚", "1990-02-03", "男", HOME + "永乐镇油房村3组1号", "300", "2024-03"],  # 8 namesake, other year
+    # 9 one wrong digit, but name, birth date, gender and address all agree: the other fields link it
+    ["低保", one_digit(LIU), "刘德华", "1975-06-09", "男", HOME + "金城镇红星村2组8号", "300", "2024-03"],
+    # 10 a number one digit off 王强's on a row whose other fields are 张丽's: never linked
+    ["低保", one_digit(WANG), "张丽", "1980-03-15", "女", HOME + "新政镇观音村5组49号", "300", "2024-03"],
 ]
 
 

@@ -49,6 +49,19 @@ def test_one_wrong_digit_is_a_candidate_never_linked(result: LinkResult) -> None
     assert "id_one_digit" in r["evidence"]  # type: ignore[operator]
 
 
+def test_wrong_digit_row_is_linked_by_its_other_fields(result: LinkResult) -> None:
+    r = row(result, "subsidies.csv:9")
+    assert (r["person"], r["status"]) == (data.LIU, "linked")
+    evidence = r["evidence"]
+    assert "id_one_digit" in evidence and "birth_date" in evidence  # type: ignore[operator]
+
+
+def test_near_number_pointing_elsewhere_keeps_the_row_a_candidate(result: LinkResult) -> None:
+    r = row(result, "subsidies.csv:10")
+    assert r["status"] == "candidate"
+    assert r["person"] == data.ZHANG_LI and "id_near_other" in r["evidence"]  # type: ignore[operator]
+
+
 def test_fifteen_digit_number_is_exact(result: LinkResult) -> None:
     r = row(result, "subsidies.csv:6")
     assert (r["person"], r["status"], r["probability"]) == (data.ZHAO, "linked", 1.0)

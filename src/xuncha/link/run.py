@@ -2,9 +2,15 @@
 
 1. exact: the loader resolved the ID number or person_id (``id_exact``), or a 15-digit number
    upgrades to a known one (``id_15_upgraded``) — linked, probability 1;
-2. near numbers (:mod:`xuncha.link.exact`) — candidates, never linked automatically;
-3. every other row — Splink (:mod:`xuncha.link.probabilistic`); a row that carries a number
-   no known person has can at most be a candidate (``id_unknown``).
+2. near numbers (:mod:`xuncha.link.exact`) — a number whose check character fails, one digit off or
+   two digits swapped from a known person's: a candidate, never a link by the number;
+3. every row not linked by 1 — Splink (:mod:`xuncha.link.probabilistic`) on name, birth, gender,
+   region, address and employer, the number left out. A row whose number is unusable (fails its
+   check, or is near a known one) is scored like a row with no number: its other fields link it
+   when they alone reach ``LINK_AT`` and point to the same person as the near number, if there is
+   one; when the near number points elsewhere the row stays a candidate. A row carrying a number
+   that passes its check but belongs to no known person can at most be a candidate (``id_unknown``):
+   it most likely names someone outside the population.
 Confirmed pairs of the decisions file are linked (``confirmed``); rejected pairs are never used.
 """
 
@@ -30,6 +36,8 @@ from xuncha.link.rows import person_features, person_rows, row_features
 
 LINK_AT = 0.95
 REVIEW_AT = 0.5
+# a row with a mistyped number links by its other fields only when one of these agrees besides the name
+CORROBORATING = frozenset({"birth_month", "birth_date", "address_contained", "address_similar", "employer_similar"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,7 @@ class Option:
     probability: float
     evidence: tuple[str, ...]
     automatic: bool  # may be linked without review
+    near: bool = False  # found by a near number
 
 
 def link(bundle: Bundle, *, decisions: Path | None = None, model: Model | None = None) -> LinkResult:
@@ -64,8 +73,7 @@ def _options(rows: pa.Table, persons: pa.Table, choice: Decisions, model: Model)
         _add_exact(options, rows.filter(mask), label, number.filter(mask))
     rest = pc.and_(open_rows, pc.invert(known))
     near_done = _add_near(options, rows, number, rest, persons, keys)
-    splink_mask = pc.and_(rest, pc.invert(pc.is_in(rows["uid"], value_set=near_done)))
-    _add_probabilistic(options, rows.filter(splink_mask), persons, choice, model)
+    _add_probabilistic(options, rows.filter(rest), persons, choice, model, near_done)
     return options
 
 
@@ -107,7 +115,7 @@ def _add_near(
         *(near[c].to_pylist() for c in ("uid", "person", "kind", "name_level")), strict=True
     ):
         evidence = (("id_check_fails",) if check_fails[uid] else ()) + (kind, name_level)
-        options.setdefault(uid, []).append(Option(person, NEAR_PROBABILITY[name_level], evidence, False))
+        options.setdefault(uid, []).append(Option(person, NEAR_PROBABILITY[name_level], evidence, False, near=True))
     return pc.unique(near["uid"])
 
 
@@ -116,15 +124,18 @@ def _check_fails(number: str) -> bool:
 
 
 def _add_probabilistic(
-    options: dict[int, list[Option]], rows: pa.Table, persons: pa.Table, choice: Decisions, model: Model
+    options: dict[int, list[Option]],
+    rows: pa.Table,
+    persons: pa.Table,
+    choice: Decisions,
+    model: Model,
+    near_done: pa.Array,
 ) -> None:
     if rows.num_rows == 0:
         return
-    feats = row_features(rows)
+    with_number = _valid_unknown_numbers(rows, near_done)
+    feats = row_features(_without_unusable_numbers(rows, with_number))
     pairs = score(feats, persons, model)
-    with_number = dict(
-        zip(rows["uid"].to_pylist(), pc.is_valid(number_of(rows["value"].combine_chunks())[0]).to_pylist(), strict=True)
-    )
     source = dict(zip(rows["uid"].to_pylist(), rows["source"].to_pylist(), strict=True))
     ranked = _posteriors(pairs, choice, source, PRIOR_SHARE / persons.num_rows)
     labels = label_pairs(ranked.select(["uid", "person"]), feats, persons, model.comparisons)
@@ -134,6 +145,24 @@ def _add_probabilistic(
         if capped:
             evidence.append("id_unknown")
         options.setdefault(uid, []).append(Option(record["person"], record["probability"], tuple(evidence), not capped))
+
+
+def _without_unusable_numbers(rows: pa.Table, valid: dict[int, bool]) -> pa.Table:
+    """The rows with a mistyped number blanked, so no birth date, gender or region is read from it:
+    the number must not help link the row it is wrong in."""
+    keep = pa.array([valid[uid] for uid in rows["uid"].to_pylist()], pa.bool_())
+    value = pc.if_else(keep, rows["value"].combine_chunks(), pa.scalar(None, pa.string()))
+    return rows.set_column(rows.schema.get_field_index("value"), "value", value)
+
+
+def _valid_unknown_numbers(rows: pa.Table, near_done: pa.Array) -> dict[int, bool]:
+    """Per row: does it carry a number that passes its check yet is no known person's (nor near one)?"""
+    number = number_of(rows["value"].combine_chunks())[0]
+    near = set(near_done.to_pylist())
+    return {
+        uid: bool(n) and uid not in near and not _check_fails(n)
+        for uid, n in zip(rows["uid"].to_pylist(), number.to_pylist(), strict=True)
+    }
 
 
 def _posteriors(pairs: pa.Table, choice: Decisions, source: dict[int, str], prior: float) -> pa.Table:
@@ -185,8 +214,18 @@ def _outcome(
     if not usable:
         return None, 0.0, UNLINKED, []
     best = usable[0]
+    near = {o.person: o for o in usable if o.near}
     if best.automatic and best.probability >= LINK_AT:
-        return best.person, best.probability, LINKED, list(best.evidence)
+        if not near:
+            return best.person, best.probability, LINKED, list(best.evidence)
+        if best.person in near and CORROBORATING.intersection(best.evidence):
+            # the other fields decide, with more than the name; the near number agrees
+            return best.person, best.probability, LINKED, [*best.evidence, *near[best.person].evidence]
+        if best.person not in near:
+            return best.person, best.probability, CANDIDATE, [*best.evidence, "id_near_other"]
+    if near:  # the number's near match alone never links
+        top = max(near.values(), key=lambda o: o.probability)
+        return top.person, top.probability, CANDIDATE, list(top.evidence)
     if not best.automatic or best.probability >= REVIEW_AT:
         return best.person, best.probability, CANDIDATE, list(best.evidence)
     return None, best.probability, UNLINKED, list(best.evidence)

@@ -45,6 +45,17 @@ def _pg_database(base_url: str) -> tuple[str, Engine, str]:
     return url, admin, name
 
 
+@pytest.fixture(autouse=True)
+def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id with small parameters: web tests log many users in (about 1 s each with the
+    defaults on two cores). The production parameters are argon2-cffi's defaults (store/passwords.py)."""
+    from argon2 import PasswordHasher
+
+    from xuncha.store import passwords
+
+    monkeypatch.setattr(passwords, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database URL on each backend."""

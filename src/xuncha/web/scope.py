@@ -15,6 +15,8 @@ PUBLISHED = frozenset({"published", "closed"})
 
 
 def get_round(db: Session, round_id: str) -> Round:
+    if len(round_id) > 64 or not round_id.isprintable():
+        raise NotFound("轮次不存在", "no such round")
     found = db.get(Round, round_id)
     if found is None:
         raise NotFound("轮次不存在", "no such round")

@@ -180,6 +180,7 @@ class RecusalApplication(Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    outcome: Mapped[str] = mapped_column(Text, default="")  # what approval changed (re-staffing summary)
     created_at: Mapped[datetime] = _now()
 
 
@@ -251,6 +252,8 @@ class SupervisionDraw(Base):
     commitment: Mapped[str] = mapped_column(String(64))
     seed: Mapped[str | None] = mapped_column(String(255), default=None)
     fixed: Mapped[list[Any]] = mapped_column(JSON, default=list)  # team numbers chosen on purpose
+    reason: Mapped[str] = mapped_column(Text, default="")  # why the fixed picks were chosen (helper C)
+    pool: Mapped[list[Any]] = mapped_column(JSON, default=list)  # team numbers eligible for the draw (helper C)
     sample_size: Mapped[int] = mapped_column(Integer, default=1)
     sampled: Mapped[list[Any]] = mapped_column(JSON, default=list)  # team numbers drawn
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -335,5 +335,32 @@ def audit_verify(db: str | None) -> None:
     sys.exit(audit_verify_command(db))
 
 
+@main.command("web-demo")
+@click.argument("bundle", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--round", "round_id", default=None, help="轮次，默认读取数据包中的 ROUND 文件 / round id")
+@click.option(
+    "--data", type=click.Path(path_type=Path), required=True, help="数据目录（重建）/ data directory (rebuilt)"
+)
+@click.option("--serve/--no-serve", default=True, show_default=True, help="完成后启动平台 / serve afterwards")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+def web_demo(bundle: Path, round_id: str | None, data: Path, serve: bool, host: str, port: int) -> None:
+    """用模拟数据建立演示平台并启动 / seed a demo web database from a bundle, print logins, serve."""
+    import shutil
+
+    from xuncha.web.command import serve_command
+    from xuncha.web.demo import print_logins, seed_demo
+
+    if data.exists():
+        shutil.rmtree(data)
+    data.mkdir(parents=True)
+    url = f"sqlite:///{data.resolve() / 'xuncha.db'}"
+    chosen = round_id or (bundle / "ROUND").read_text(encoding="utf-8").strip()
+    logins = seed_demo(bundle, url, data.resolve(), chosen)
+    print_logins(f"http://{host}:{port}/", logins)
+    if serve:
+        sys.exit(serve_command(url, data, host, port, "sm3", False))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

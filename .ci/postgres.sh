@@ -14,10 +14,14 @@ case "$cmd" in
     port=${3:-55432}
     mkdir -p "$dir"
     if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir"; fi
-    as_owner "$bindir/initdb" -D "$dir/data" -U xuncha --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+    if ! as_owner "$bindir/initdb" -D "$dir/data" -U xuncha --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1; then
+      cat "$dir/initdb.log" >&2; exit 1
+    fi
+    if ! as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
       -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-      start >/dev/null
+      start >/dev/null; then
+      cat "$dir/server.log" >&2; exit 1
+    fi
     echo "postgresql://xuncha@127.0.0.1:$port/postgres"
     ;;
   stop)

@@ -24,6 +24,7 @@ from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from xuncha.store.db import make_engine, normalise_url, session_factory
+from xuncha.store.guards import install_inquiry_guards
 from xuncha.store.models import Base, User, WebSession
 from xuncha.store.users import add_user
 from xuncha.web.app import create_app
@@ -140,6 +141,9 @@ def make_office(db_url: str, data_dir: Path, **overrides: Any) -> Office:
     settings = Settings(db_url=db_url, data_dir=data_dir, testing=True, throttle_per_minute=1000, **overrides)
     engine = make_engine(db_url)
     Base.metadata.create_all(engine)
+    with engine.begin() as connection:
+        install_inquiry_guards(connection)  # as the migration does
+    engine.dispose()
     app = create_app(settings)
     return Office(settings=settings, app=app, factory=session_factory(app.state.engine))
 

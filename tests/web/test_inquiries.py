@@ -17,8 +17,9 @@ from sqlalchemy.exc import DBAPIError
 from tests.web.conftest import Office
 from tests.web.test_relations import bundle_of, kin_row, persons, rows
 from xuncha.store import passwords
+from xuncha.store.guards import install_inquiry_guards
 from xuncha.store.models import AuditEntry, Inquiry, InquiryNote, Round, Team, TeamMember, User
-from xuncha.web.services.inquiries import install_inquiry_guards, monthly_register_docx
+from xuncha.web.services.inquiries import monthly_register_docx
 
 ROUND = "R2026-3"
 

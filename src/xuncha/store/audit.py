@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from xuncha.store.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
 ALGORITHMS = ("sm3", "sha256")
+_NO_SYNC = {"synchronize_session": False}
 
 
 def hash_hex(algorithm: str, data: bytes) -> str:
@@ -73,12 +75,28 @@ def append(
 
 
 def _head(db: Session) -> AuditHead:
-    head = db.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar()
+    """The head row, locked until the caller's transaction ends (created on first use).
+
+    The no-op UPDATE takes the write lock first: on SQLite, where ``FOR UPDATE`` does nothing, a
+    concurrent writer then waits for it instead of reading the same head. The row is re-read even
+    when the session already holds it (sessions keep objects across commits)."""
+    db.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq), execution_options=_NO_SYNC)
+    head = _locked_head(db)
     if head is None:
-        head = AuditHead(id=1, seq=0, digest=GENESIS)
-        db.add(head)
-        db.flush()
+        try:
+            with db.begin_nested():  # two first appends on PostgreSQL: one insert wins
+                db.add(AuditHead(id=1, seq=0, digest=GENESIS))
+        except IntegrityError:
+            pass
+        head = _locked_head(db)
+    if head is None:  # pragma: no cover - the insert above either succeeded or lost to another one
+        raise RuntimeError("audit head row missing")
     return head
+
+
+def _locked_head(db: Session) -> AuditHead | None:
+    query = select(AuditHead).where(AuditHead.id == 1).with_for_update().execution_options(populate_existing=True)
+    return db.execute(query).scalar()
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,13 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from xuncha.store.db import make_engine, session_factory
 from xuncha.web import routes
 from xuncha.web.deps import Forbidden, Invalid, LoginRequired, NotFound
-from xuncha.web.security import Throttle, security_headers
+from xuncha.web.security import Throttle, add_security_headers, security_headers
 from xuncha.web.settings import Settings
 from xuncha.web.templating import render
 
 log = logging.getLogger("xuncha.web")
 STATIC = Path(__file__).parent / "static"
+DENIED_HEADER = "X-Xuncha-Denied"  # the permission a role lacked (set only by deps.require's refusal)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -77,7 +78,10 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> Response:
-        return _error(request, 403, exc.zh, exc.en)
+        response = _error(request, 403, exc.zh, exc.en)
+        if exc.permission:
+            response.headers[DENIED_HEADER] = exc.permission
+        return response
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
@@ -103,4 +107,5 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return _error(request, 500, "系统内部错误，已记录，请联系管理员", "internal error; it was logged")
+        response = _error(request, 500, "系统内部错误，已记录，请联系管理员", "internal error; it was logged")
+        return add_security_headers(response, request.url.path)  # raised past the headers middleware

@@ -25,11 +25,14 @@ class LoginRequired(Exception):
 
 
 class Forbidden(Exception):
-    """Logged in but not allowed (403), or a form without a valid CSRF token."""
+    """Logged in but not allowed (403), or a form without a valid CSRF token.
 
-    def __init__(self, zh: str = "无权访问", en: str = "not allowed") -> None:
+    ``permission`` is set only by :func:`require` when the role lacks it; the response then names it
+    in the ``X-Xuncha-Denied`` header, so a role refusal can be told from a row-level one."""
+
+    def __init__(self, zh: str = "无权访问", en: str = "not allowed", *, permission: str | None = None) -> None:
         super().__init__(f"{zh} / {en}")
-        self.zh, self.en = zh, en
+        self.zh, self.en, self.permission = zh, en, permission
 
 
 class NotFound(Exception):
@@ -111,7 +114,7 @@ def require(permission: str) -> Callable[..., Coroutine[Any, Any, User]]:
     async def dependency(request: Request, user: User = Depends(current_user)) -> User:
         await check_csrf(request, request.state.web_session)
         if not allowed(user.role, permission):
-            raise Forbidden()
+            raise Forbidden(permission=permission)
         return user
 
     dependency.__name__ = f"require_{permission.replace('.', '_')}"

@@ -151,10 +151,14 @@ def set_cookie(response: Response, settings: Settings, token: str) -> None:
 
 
 async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    response = await call_next(request)
+    return add_security_headers(await call_next(request), request.url.path)
+
+
+def add_security_headers(response: Response, path: str) -> Response:
+    """The CSP and friends on ``response``; also used for the 500 page, which the middleware never sees."""
     for key, value in HEADERS.items():
         response.headers.setdefault(key, value)
-    if not request.url.path.startswith("/static/"):
+    if not path.startswith("/static/"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 

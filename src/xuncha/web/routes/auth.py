@@ -104,7 +104,7 @@ def api_login(body: Credentials, request: Request, db: Session = Depends(get_db)
     return JSONResponse({"token": token, "role": user.role, "expires_at": row.expires_at.isoformat()})
 
 
-@router.delete("/api/v1/session", status_code=204, responses={401: {}})
+@router.delete("/api/v1/session", status_code=204, responses={401: {}, 403: {}})
 def api_logout(request: Request, user: User = Depends(require("home.view")), db: Session = Depends(get_db)) -> Response:
     """End the bearer token's session."""
     _log(request, db, user, user.name, "logout")

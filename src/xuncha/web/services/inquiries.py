@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xuncha.store.models import Inquiry, InquiryNote, Round, User
@@ -29,8 +29,6 @@ CHANNELS = ("面谈", "电话", "微信", "托人转达", "书面")
 CHINA = timezone(timedelta(hours=8), "CST")
 OFFICE = frozenset({ADMIN, LEADING})
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-GUARD_MESSAGE = "过问登记提交后不得修改或删除 / inquiry records cannot be changed or deleted"
-GUARDED = ("inquiries", "inquiry_notes")
 
 
 @dataclass(frozen=True)
@@ -344,47 +342,3 @@ def default_occurred() -> str:
 
 
 # ------------------------------------------------------------------ the database refuses changes
-
-
-_SQLITE_GUARD = """CREATE TRIGGER IF NOT EXISTS {table}_no_{verb} BEFORE {VERB} ON {table}
-BEGIN SELECT RAISE(ABORT, '{message}'); END"""
-
-_PG_FUNCTION = """CREATE OR REPLACE FUNCTION xuncha_inquiry_immutable() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION '{message}' USING ERRCODE = 'insufficient_privilege';
-END
-$$"""
-
-
-def install_inquiry_guards(connection: Connection) -> None:
-    """Triggers that make ``inquiries`` and ``inquiry_notes`` append-only in the database itself
-    (UPDATE and DELETE raise; on PostgreSQL TRUNCATE too). Idempotent; called from the Alembic
-    migration and by tests after ``create_all``. Other dialects are refused rather than left open."""
-    dialect = connection.dialect.name
-    if dialect == "sqlite":
-        for table in GUARDED:
-            for verb in ("update", "delete"):
-                connection.execute(
-                    text(_SQLITE_GUARD.format(table=table, verb=verb, VERB=verb.upper(), message=GUARD_MESSAGE))
-                )
-        return
-    if dialect == "postgresql":
-        connection.execute(text(_PG_FUNCTION.format(message=GUARD_MESSAGE)))
-        for table in GUARDED:
-            connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_immutable ON {table}"))
-            connection.execute(
-                text(
-                    f"CREATE TRIGGER {table}_immutable BEFORE UPDATE OR DELETE ON {table} "
-                    "FOR EACH ROW EXECUTE FUNCTION xuncha_inquiry_immutable()"
-                )
-            )
-            connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}"))
-            connection.execute(
-                text(
-                    f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                    "FOR EACH STATEMENT EXECUTE FUNCTION xuncha_inquiry_immutable()"
-                )
-            )
-        return
-    raise NotImplementedError(f"no inquiry guard for the {dialect} dialect")

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: af2604cf3bbe
+Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 21:47:52.966087
+Create Date: 2026-11-28 22:13:44.280949
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "af2604cf3bbe"
+revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -194,6 +194,7 @@ def upgrade() -> None:
         sa.Column("decided_by", sa.Integer(), nullable=True),
         sa.Column("decision_reason", sa.Text(), nullable=False),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("outcome", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["applicant_id"],
@@ -253,6 +254,8 @@ def upgrade() -> None:
         sa.Column("commitment", sa.String(length=64), nullable=False),
         sa.Column("seed", sa.String(length=255), nullable=True),
         sa.Column("fixed", sa.JSON(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("pool", sa.JSON(), nullable=False),
         sa.Column("sample_size", sa.Integer(), nullable=False),
         sa.Column("sampled", sa.JSON(), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=False),
@@ -411,6 +414,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_rectifications_finding_id"), ["finding_id"], unique=False)
 
     # ### end Alembic commands ###
+    from xuncha.store.guards import install_inquiry_guards
+
+    install_inquiry_guards(op.get_bind())
 
 
 def downgrade() -> None:

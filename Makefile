@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 DEMO_PERSONS ?= 50000
 DEMO_SEED ?= 2026
 DEMO_DIR ?= demo-output
+DEMO_HOST ?= 127.0.0.1
+DEMO_PORT ?= 8000
 
 .PHONY: demo test lint typecheck unit install clean bench
 
@@ -40,12 +42,14 @@ demo: $(STAMP)
 	$(BIN)/xuncha link --store $(DEMO_DIR)/store --out $(DEMO_DIR)/links
 	$(BIN)/xuncha compare --store $(DEMO_DIR)/store --out $(DEMO_DIR)/findings
 	@echo "报告已写入 / reports written to $(DEMO_DIR)/"
+	$(BIN)/xuncha web-demo $(DEMO_DIR)/bundle --data $(DEMO_DIR)/web --host $(DEMO_HOST) --port $(DEMO_PORT)
 
 bench: $(STAMP)
 	$(BIN)/python bench/screen.py
 	$(BIN)/python -u bench/assign.py
 	$(BIN)/python bench/link.py
 	$(BIN)/python bench/compare.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache bench/out

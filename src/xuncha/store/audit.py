@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from xuncha.store.db import hold_writer
 from xuncha.store.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -80,6 +81,7 @@ def _head(db: Session) -> AuditHead:
     The no-op UPDATE takes the write lock first: on SQLite, where ``FOR UPDATE`` does nothing, a
     concurrent writer then waits for it instead of reading the same head. The row is re-read even
     when the session already holds it (sessions keep objects across commits)."""
+    hold_writer(db)
     db.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq), execution_options=_NO_SYNC)
     head = _locked_head(db)
     if head is None:

@@ -7,13 +7,15 @@ The URL comes from ``--db``, else ``XUNCHA_DB``, else ``sqlite:///<data dir>/xun
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 DATA_ENV = "XUNCHA_DATA"
 DB_ENV = "XUNCHA_DB"
@@ -75,3 +77,33 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+# ------------------------------------------------------------------ one writer at a time on SQLite
+
+_WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_GUARD = threading.Lock()
+_HELD = "xuncha_writer_lock"
+
+
+def hold_writer(db: Session) -> None:
+    """On SQLite, queue this session's transaction behind the process's other writers until it ends.
+
+    SQLite lets one writer in at a time and makes the others poll with growing sleeps, which gives
+    long latency tails when every page appends to the audit log. A Python lock wakes the next
+    writer the moment the previous one commits. Other databases lock rows themselves: no-op there."""
+    engine = db.get_bind().engine
+    if engine.dialect.name != "sqlite" or db.info.get(_HELD) is not None:
+        return
+    with _GUARD:
+        lock = _WRITERS.setdefault(engine, threading.Lock())
+    lock.acquire()
+    db.info[_HELD] = lock
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release_writer(db: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        lock = db.info.pop(_HELD, None)
+        if lock is not None:
+            lock.release()

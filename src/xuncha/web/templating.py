@@ -36,6 +36,15 @@ NAV: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+ROUND_STATUS: dict[str, tuple[str, str]] = {
+    "draft": ("待审查", "draft"),
+    "screened": ("已审查", "screened"),
+    "staffed": ("已组建", "staffed"),
+    "published": ("已公布", "published"),
+    "closed": ("已结束", "closed"),
+}
+
+
 def lang_of(request: Request) -> str:
     return "en" if request.cookies.get("lang") == "en" else "zh"
 
@@ -54,5 +63,6 @@ def render(
         "lang": lang,
         "nav": nav,
         "t": (lambda zh, en: zh) if lang == "zh" else (lambda zh, en: en),
+        "round_status": lambda status: ROUND_STATUS.get(status, (status, status))[0 if lang == "zh" else 1],
     }
     return TEMPLATES.TemplateResponse(request, template, {**base, **(context or {})}, status_code=status_code)

@@ -9,6 +9,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from threading import Lock
 
 from sqlalchemy import delete, select
@@ -62,6 +63,8 @@ def authenticate(db: Session, settings: Settings, name: str, password: str) -> U
 
     The message never says whether the name exists."""
     user = db.execute(select(User).where(User.name == name)).scalar()
+    if user is None:
+        check_password(_dummy_hash(), password)  # the same Argon2 work, so timing tells nothing
     if user is not None and user.locked_until is not None and aware(user.locked_until) > utcnow():
         raise LoginRefused("账号已临时锁定，请稍后再试", "account temporarily locked; try later", 423)
     if user is None or not user.active or not check_password(user.password_hash, password):
@@ -72,6 +75,11 @@ def authenticate(db: Session, settings: Settings, name: str, password: str) -> U
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def _count_failure(user: User, settings: Settings) -> None:

@@ -4,7 +4,10 @@ Seeds a database from the synthetic county exactly as ``xuncha web-demo`` does (
 staff, publish, one login per role), serves it with ``xuncha serve`` in its own process (one
 uvicorn worker, SQLite, as an office would run it), then lets ``--users`` virtual users, spread
 over the roles, request the main pages of their role in a loop. A warm-up pass is not counted.
-Prints p50 and p95 latency per page and overall, and the ratio of p95 to the 300 ms target.
+Each user waits a think time between pages (uniform in 0.5–1.5 × ``--think`` seconds, seeded), as
+a person reading a page does; ``--think 0`` is the stress case where every user clicks again the
+moment a page arrives. Prints p50 and p95 latency per page and overall, and the ratio of p95 to the
+300 ms target.
 
     .venv/bin/python bench/web.py                     # 50,000 persons, 20 users, 10 passes each
     .venv/bin/python bench/web.py --persons 20000 --passes 5
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import shutil
 import socket
 import statistics
@@ -22,6 +26,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -67,11 +72,16 @@ async def login(client: httpx.AsyncClient, who: Login) -> None:
         raise SystemExit(f"login of {who.name} failed: {response.status_code}")
 
 
-async def user(base: str, who: Login, pages: list[str], passes: int, times: dict[str, list[float]]) -> None:
+async def user(
+    base: str, who: Login, pages: list[str], passes: int, times: dict[str, list[float]], think: tuple[float, Any]
+) -> None:
+    seconds, rng = think
     async with httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=False) as client:
         await login(client, who)
         for n in range(passes + 1):
             for page in pages:
+                if seconds:
+                    await asyncio.sleep(rng.uniform(0.5 * seconds, 1.5 * seconds))
                 start = time.perf_counter()
                 response = await client.get(page)
                 took = (time.perf_counter() - start) * 1000
@@ -96,16 +106,17 @@ def report(times: dict[str, list[float]], users: int, seconds: float) -> None:
     print(f"p95 / target {TARGET_P95_MS:.0f} ms = {overall / TARGET_P95_MS:.2f}")
 
 
-async def load(base: str, logins: list[Login], round_id: str, users: int, passes: int) -> None:
+async def load(base: str, logins: list[Login], round_id: str, users: int, passes: int, think: float) -> None:
     by_role = [login for login in logins if login.role in ROLE_PAGES]
     times: dict[str, list[float]] = {}
     tasks = []
     for k in range(users):
         who = by_role[k % len(by_role)]
         pages = [p.format(r=round_id) for p in ROLE_PAGES[who.role]]
-        tasks.append(user(base, who, pages, passes, times))
+        tasks.append(user(base, who, pages, passes, times, (think, random.Random(k))))
     start = time.perf_counter()
     await asyncio.gather(*tasks)
+    print(f"\nthink time {think:.1f} s (uniform 0.5-1.5 x)")
     report(times, users, time.perf_counter() - start)
 
 
@@ -115,6 +126,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--passes", type=int, default=10, help="passes over the role's pages per user")
+    parser.add_argument("--think", type=float, nargs="+", default=[1.0, 0.0], help="think times to run, seconds")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
@@ -131,7 +143,8 @@ def main() -> None:
     port = free_port()
     server = serve(url, data, port)
     try:
-        asyncio.run(load(f"http://127.0.0.1:{port}", logins, round_id, args.users, args.passes))
+        for think in args.think:
+            asyncio.run(load(f"http://127.0.0.1:{port}", logins, round_id, args.users, args.passes, think))
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -341,10 +341,15 @@ def audit_verify(db: str | None) -> None:
 @click.option(
     "--data", type=click.Path(path_type=Path), required=True, help="数据目录（重建）/ data directory (rebuilt)"
 )
+@click.option(
+    "--db",
+    default=None,
+    help="空数据库，默认 XUNCHA_DB 或数据目录中的 SQLite / an empty database URL (else XUNCHA_DB, else SQLite)",
+)
 @click.option("--serve/--no-serve", default=True, show_default=True, help="完成后启动平台 / serve afterwards")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
-def web_demo(bundle: Path, round_id: str | None, data: Path, serve: bool, host: str, port: int) -> None:
+def web_demo(bundle: Path, round_id: str | None, data: Path, db: str | None, serve: bool, host: str, port: int) -> None:
     """用模拟数据建立演示平台并启动 / seed a demo web database from a bundle, print logins, serve."""
     import shutil
 
@@ -354,7 +359,9 @@ def web_demo(bundle: Path, round_id: str | None, data: Path, serve: bool, host: 
     if data.exists():
         shutil.rmtree(data)
     data.mkdir(parents=True)
-    url = f"sqlite:///{data.resolve() / 'xuncha.db'}"
+    from xuncha.store.db import database_url
+
+    url = database_url(db, data.resolve())  # --db, else XUNCHA_DB, else SQLite in the fresh data folder
     chosen = round_id or (bundle / "ROUND").read_text(encoding="utf-8").strip()
     logins = seed_demo(bundle, url, data.resolve(), chosen)
     print_logins(f"http://{host}:{port}/", logins)

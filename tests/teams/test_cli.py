@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.staffable import CORE_ROLES, more_full_time
 from xuncha.bundle.load import load_bundle
 from xuncha.cli import main
 from xuncha.policy.model import load_policy
@@ -27,7 +28,6 @@ from xuncha.teams.from_bundle import level_of
 COUNTY = Path(__file__).parents[1] / "screening" / "data" / "county"
 SYNTH_SEED = 31  # the synthetic bundle's seed; a failure replays with it
 ROUND = "R2026-3"
-CORE_ROLES = ("组长", "副组长", "联络员")
 
 
 def run(*args: str | Path) -> Result:
@@ -42,25 +42,11 @@ def staffed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in rows if r.get("status") != "infeasible"]
 
 
-def _more_full_time(bundle: Path) -> None:
-    """Turn every third talent-pool inspector into full-time staff (roles in turn)."""
-    path = bundle / "inspectors.csv"
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    pool = [r for r in rows if r["pool"] == "人才库"]
-    for k, row in enumerate(pool[::3]):
-        row.update(pool="专职", roles=CORE_ROLES[k % 3])
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 @pytest.fixture(scope="module")
 def synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
     bundle = tmp_path_factory.mktemp("synth") / "bundle"
     write_bundle(bundle, persons=3000, seed=SYNTH_SEED)
-    _more_full_time(bundle)
+    more_full_time(bundle)
     return bundle
 
 

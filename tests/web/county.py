@@ -3,32 +3,17 @@ full-time so that several teams can be staffed, and its rounds registered withou
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from tests.staffable import more_full_time
 from xuncha.store.models import BundleImport, Round
 from xuncha.synth.generate import write_bundle
 
 SEED = 31
 PERSONS = 3000
 ROUND = "R2026-3"
-CORE_ROLES = ("组长", "副组长", "联络员")
-
-
-def more_full_time(bundle: Path) -> None:
-    """Turn every third talent-pool inspector into full-time staff (core roles in turn)."""
-    path = bundle / "inspectors.csv"
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    pool = [r for r in rows if r["pool"] == "人才库"]
-    for k, row in enumerate(pool[::3]):
-        row.update(pool="专职", roles=CORE_ROLES[k % 3])
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def make_county(folder: Path) -> Path:

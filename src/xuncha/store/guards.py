@@ -5,6 +5,16 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
+
+class UnguardedDatabase(RuntimeError):
+    """A database xuncha cannot make append-only: refuse to run on it rather than leave the register open."""
+
+    def __init__(self, dialect: str) -> None:
+        super().__init__(
+            f"无法在 {dialect} 数据库上保护过问登记不被修改，请使用 SQLite 或 PostgreSQL / "
+            f"cannot make the inquiry register append-only on {dialect}; use SQLite or PostgreSQL"
+        )
+
 GUARD_MESSAGE = "过问登记提交后不得修改或删除 / inquiry records cannot be changed or deleted"
 GUARDED = ("inquiries", "inquiry_notes")
 
@@ -49,4 +59,4 @@ def install_inquiry_guards(connection: Connection) -> None:
                 )
             )
         return
-    raise NotImplementedError(f"no inquiry guard for the {dialect} dialect")
+    raise UnguardedDatabase(dialect)

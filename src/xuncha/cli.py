@@ -6,8 +6,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from xuncha.engine.base import EngineOptions
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,7 +55,38 @@ def synth(persons: int, seed: int, out: Path, fmt: str) -> None:
     click.echo(report.describe())
 
 
+def _engine_options(func: Callable[..., None]) -> Callable[..., None]:
+    """--engine duckdb|spark, --spark-master URL, --spark-config FILE (PySpark loads only for spark)."""
+    func = click.option(
+        "--spark-config",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Spark 设置文件（YAML）/ Spark settings (YAML), on top of the defaults",
+    )(func)
+    func = click.option(
+        "--spark-master", default="local[*]", show_default=True, help="Spark 主节点地址 / Spark master URL"
+    )(func)
+    return click.option(
+        "--engine",
+        "engine_name",
+        type=click.Choice(["duckdb", "spark"]),
+        default="duckdb",
+        show_default=True,
+        help="计算引擎 / engine: duckdb (embedded) or spark (pip install 'xuncha[spark]')",
+    )(func)
+
+
+def _engine(name: str, master: str, config: Path | None) -> EngineOptions | None:
+    """None for the default engine, so the commands keep their own defaults."""
+    from xuncha.engine.base import EngineOptions
+
+    if name == "duckdb" and config is None:
+        return None
+    return EngineOptions(name, master, config)
+
+
 @main.command()
+@_engine_options
 @click.argument("bundle", type=click.Path(exists=True, path_type=Path))
 @click.option("--round", "round_id", required=True, help="轮次编号 / round id")
 @click.option(
@@ -64,11 +99,22 @@ def synth(persons: int, seed: int, out: Path, fmt: str) -> None:
 @click.option("--policy", type=click.Path(exists=True, path_type=Path), default=None, help="回避政策文件 / policy YAML")
 @click.option("--strict", is_flag=True, help="任何数据问题都视为失败 / any problem fails the run")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="结果目录 / output folder")
-def screen(bundle: Path, round_id: str, stage: str, policy: Path | None, strict: bool, out: Path) -> None:
+def screen(
+    bundle: Path,
+    round_id: str,
+    stage: str,
+    policy: Path | None,
+    strict: bool,
+    out: Path,
+    engine_name: str,
+    spark_master: str,
+    spark_config: Path | None,
+) -> None:
     """三次回避审查 / three-stage recusal screening of one round."""
     from xuncha.screening.command import screen_command
 
-    sys.exit(screen_command(bundle, round_id, stage=stage, policy=policy, strict=strict, out=out))
+    engine = _engine(engine_name, spark_master, spark_config)
+    sys.exit(screen_command(bundle, round_id, stage=stage, policy=policy, strict=strict, out=out, engine=engine))
 
 
 @main.command()
@@ -213,6 +259,7 @@ def ingest(bundle: Path, store: Path, strict: bool) -> None:
 
 @main.command()
 @_source_options
+@_engine_options
 @click.option(
     "--decisions",
     type=click.Path(exists=True, path_type=Path),
@@ -221,16 +268,26 @@ def ingest(bundle: Path, store: Path, strict: bool) -> None:
 )
 @click.option("--out", type=click.Path(path_type=Path), required=True)
 def link(
-    bundle: Path | None, store: Path | None, snapshot: str | None, strict: bool, decisions: Path | None, out: Path
+    bundle: Path | None,
+    store: Path | None,
+    snapshot: str | None,
+    strict: bool,
+    decisions: Path | None,
+    out: Path,
+    engine_name: str,
+    spark_master: str,
+    spark_config: Path | None,
 ) -> None:
     """人员比对关联 / link every departmental row that names a person to a person key."""
     from xuncha.link.command import link_command
 
-    sys.exit(link_command(bundle, store, snapshot, strict=strict, decisions=decisions, out=out))
+    engine = _engine(engine_name, spark_master, spark_config)
+    sys.exit(link_command(bundle, store, snapshot, strict=strict, decisions=decisions, out=out, engine=engine))
 
 
 @main.command()
 @_source_options
+@_engine_options
 @click.option("--models", default="all", show_default=True, help="all 或逗号分隔的模型编号 / model ids")
 @click.option(
     "--rules",
@@ -253,6 +310,9 @@ def compare(
     fmt: str,
     decisions: Path | None,
     out: Path,
+    engine_name: str,
+    spark_master: str,
+    spark_config: Path | None,
 ) -> None:
     """大数据比对，生成问题线索 / run comparison models and write inspection leads."""
     from xuncha.compare.command import compare_command
@@ -269,6 +329,7 @@ def compare(
             fmt=fmt,
             decisions=decisions,
             out=out,
+            engine=_engine(engine_name, spark_master, spark_config),
         )
     )
 

@@ -14,6 +14,7 @@ from xuncha.compare.ftm import write_ftm
 from xuncha.compare.output import with_status, write_jsonl, write_xlsx
 from xuncha.compare.run import compare, records
 from xuncha.compare.spec import RuleError, load_models, select_models
+from xuncha.engine.base import EngineError, EngineOptions
 
 
 def compare_command(
@@ -28,6 +29,7 @@ def compare_command(
     fmt: str,
     decisions: Path | None,
     out: Path,
+    engine: EngineOptions | None = None,
 ) -> int:
     """Exit 0 when done, 1 on bundle or rule errors, 2 on usage errors."""
     from xuncha.exchange.errors import SourceError
@@ -38,13 +40,13 @@ def compare_command(
         specs = select_models(load_models(rules), models)
         source = open_source(bundle, store, snapshot, strict=strict)
         earlier = _earlier(source, since, strict)
-        found = _run(source.bundle, [s.id for s in specs], rules, decisions)
+        found = _run(source.bundle, [s.id for s in specs], rules, decisions, engine)
         if earlier is not None:
-            found = with_status(found, _run(earlier, [s.id for s in specs], rules, decisions))
+            found = with_status(found, _run(earlier, [s.id for s in specs], rules, decisions, engine))
     except SourceError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
-    except (BundleError, RuleError) as exc:
+    except (BundleError, RuleError, EngineError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 1
     out.mkdir(parents=True, exist_ok=True)
@@ -70,8 +72,17 @@ def _earlier(source: Any, since: str | None, strict: bool) -> Bundle | None:
     return earlier
 
 
-def _run(bundle: Bundle, models: list[str], rules: Path | None, decisions: Path | None) -> list[dict[str, Any]]:
-    return records(compare(bundle, _links(bundle, decisions), models=models, rules_dir=rules))
+def _run(
+    bundle: Bundle, models: list[str], rules: Path | None, decisions: Path | None, engine: EngineOptions | None = None
+) -> list[dict[str, Any]]:
+    links = _links(bundle, decisions)
+    if engine is None:
+        return records(compare(bundle, links, models=models, rules_dir=rules))
+    eng = engine.open()
+    try:
+        return records(compare(bundle, links, models=models, rules_dir=rules, engine=eng))
+    finally:
+        eng.close()
 
 
 def _links(bundle: Bundle, decisions: Path | None) -> Any:

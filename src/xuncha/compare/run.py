@@ -16,7 +16,7 @@ import pyarrow as pa
 from xuncha.bundle.model import Bundle
 from xuncha.compare.spec import ModelSpec, RuleError, load_models, rule_problem, select_models
 from xuncha.compare.views import setup_views
-from xuncha.engine.base import Engine, open_engine
+from xuncha.engine.base import Engine, EngineError, open_engine
 from xuncha.screening.paths import PathRenderer
 
 STEP = pa.struct([("from", pa.string()), ("relation", pa.string()), ("to", pa.string())])
@@ -63,7 +63,7 @@ def compare(
 def _run(engine: Engine, spec: ModelSpec, as_of: date) -> list[dict[str, Any]]:
     try:
         table = engine.arrow(spec.query, spec.bind({"as_of": as_of}))
-    except duckdb.Error as err:
+    except (duckdb.Error, EngineError) as err:
         raise RuleError(
             [
                 rule_problem(

@@ -8,6 +8,8 @@ written once in the DuckDB dialect; other engines translate it (see ``dialect``)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import pyarrow as pa
@@ -37,8 +39,19 @@ class Engine(Protocol):
     def scalar(self, query: str) -> object:
         """Run ``query`` and return the first column of its first row."""
 
+    def has_table(self, name: str) -> bool:
+        """Whether a table or registered Arrow table called ``name`` exists."""
+
+    def write_jsonl(self, query: str, path: Path) -> None:
+        """Write the rows of ``query`` to ``path`` as JSON lines, in the query's order
+        (compact objects, keys in column order, NULL as ``null``), by the engine itself."""
+
     def close(self) -> None:
         """Free the engine's resources."""
+
+
+class EngineError(Exception):
+    """A statement the engine could not run (engines other than DuckDB raise this)."""
 
 
 def as_int(value: object) -> int:
@@ -50,10 +63,35 @@ def as_int(value: object) -> int:
     raise TypeError(f"not a number: {value!r}")
 
 
-def open_engine(name: str = "duckdb", *, memory_limit: str | None = None) -> Engine:
-    """Open an engine by name. Only the embedded engine exists for now."""
+ENGINES = ("duckdb", "spark")
+
+
+def open_engine(
+    name: str = "duckdb",
+    *,
+    memory_limit: str | None = None,
+    spark_master: str | None = None,
+    spark_config: Path | None = None,
+) -> Engine:
+    """Open an engine by name: ``duckdb`` (embedded) or ``spark`` (PySpark, imported only here)."""
     if name == "duckdb":
         from xuncha.engine.duckdb_engine import DuckDBEngine
 
         return DuckDBEngine(memory_limit=memory_limit)
+    if name == "spark":
+        from xuncha.engine.spark_engine import SparkEngine
+
+        return SparkEngine(master=spark_master, config=spark_config)
     raise ValueError(f"未知引擎 / unknown engine: {name}")
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """The engine a command runs on (``--engine``, ``--spark-master``, ``--spark-config``)."""
+
+    name: str = "duckdb"
+    spark_master: str | None = None
+    spark_config: Path | None = None
+
+    def open(self) -> Engine:
+        return open_engine(self.name, spark_master=self.spark_master, spark_config=self.spark_config)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -54,6 +55,16 @@ class DuckDBEngine:
     def scalar(self, query: str) -> object:
         rows = self._con.sql(query).fetchall()
         return rows[0][0] if rows else None
+
+    def has_table(self, name: str) -> bool:
+        if name in self._tables:
+            return True
+        rows = self._con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()
+        return bool(rows[0][0])
+
+    def write_jsonl(self, query: str, path: Path) -> None:
+        target = str(path).replace("'", "''")
+        self._con.execute(f"COPY ({query}) TO '{target}' (FORMAT JSON)")
 
     def close(self) -> None:
         self._con.close()

@@ -8,15 +8,25 @@ from pathlib import Path
 import click
 
 from xuncha.bundle.problems import BundleError
+from xuncha.engine.base import EngineOptions
 from xuncha.link.decisions import DecisionsError
 from xuncha.link.model import LinkResult
 from xuncha.link.review import write_review
 
 
 def link_command(
-    bundle: Path | None, store: Path | None, snapshot: str | None, *, strict: bool, decisions: Path | None, out: Path
+    bundle: Path | None,
+    store: Path | None,
+    snapshot: str | None,
+    *,
+    strict: bool,
+    decisions: Path | None,
+    out: Path,
+    engine: EngineOptions | None = None,
 ) -> int:
     """0 on success; 2 when the data or the decisions file cannot be used."""
+    if engine is not None and engine.name != "duckdb":
+        click.echo(SPLINK_NOTE, err=True)
     from xuncha.exchange.errors import SourceError
     from xuncha.exchange.source import open_source
     from xuncha.link.run import link
@@ -37,6 +47,12 @@ def link_command(
     for line in summary_lines(result, out):
         click.echo(line)
     return 0
+
+
+SPLINK_NOTE = (
+    "提示 / note: 人员关联使用 Splink 的 DuckDB 后端在本机运行，结果与 --engine duckdb 相同 / "
+    "linking runs on Splink's DuckDB backend in process; results are those of --engine duckdb"
+)
 
 
 def write_outputs(result: LinkResult, out: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from xuncha.bundle.problems import BundleError
+from xuncha.engine.base import EngineError, EngineOptions
 from xuncha.labels import CATEGORY_ZH, SEVERITY_ZH
 from xuncha.policy.model import PolicyError, load_policy
 from xuncha.screening.output import (
@@ -22,7 +23,14 @@ from xuncha.screening.run import ScreenResult, screen
 
 
 def screen_command(
-    bundle_path: Path, round_id: str, *, stage: str, policy: Path | None, strict: bool, out: Path
+    bundle_path: Path,
+    round_id: str,
+    *,
+    stage: str,
+    policy: Path | None,
+    strict: bool,
+    out: Path,
+    engine: EngineOptions | None = None,
 ) -> int:
     from xuncha.bundle.load import load_bundle
 
@@ -31,8 +39,8 @@ def screen_command(
         rules = load_policy(policy)
         bundle = load_bundle(bundle_path, strict=strict)
         stages = (1, 2, 3) if stage == "all" else (int(stage),)
-        result = screen(bundle, round_id, rules, stages=stages)
-    except (BundleError, PolicyError) as exc:
+        result = screen(bundle, round_id, rules, stages=stages, engine=engine.open() if engine else None)
+    except (BundleError, PolicyError, EngineError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 1
     with result:

@@ -37,13 +37,7 @@ COLUMNS = [
 def write_conflicts_jsonl(result: ScreenResult, path: Path) -> None:
     """One JSON object per line, keys in the order of the contract, sorted by the record
     key; written by the engine so that a large round never sits in Python."""
-    result.engine.execute(
-        f"COPY (SELECT {', '.join(RECORD_KEYS)} FROM conflicts ORDER BY {ORDER}) TO '{_sql_path(path)}' (FORMAT JSON)"
-    )
-
-
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")
+    result.engine.write_jsonl(f"SELECT {', '.join(RECORD_KEYS)} FROM conflicts ORDER BY {ORDER}", path)
 
 
 def path_text(record: dict[str, Any], names: dict[str, str]) -> str:
@@ -74,7 +68,7 @@ GROUP BY inspector, target
 def pair_ranking(result: ScreenResult, limit: int = 1000) -> list[dict[str, Any]]:
     """Each (inspector, target) pair with its strongest tie, strongest pairs first.
     The ranking is computed once per result (table ``pairs``)."""
-    if not result.engine.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'pairs'"):
+    if not result.engine.has_table("pairs"):
         result.engine.create("pairs", _PAIRS)
     rows: list[dict[str, Any]] = result.query(
         """SELECT * EXCLUDE (top) FROM pairs

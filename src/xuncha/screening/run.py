@@ -155,21 +155,32 @@ _EMPTY_HITS = """SELECT NULL::VARCHAR AS inspector, NULL::VARCHAR AS target,
 
 _SEVERITY_RANK = "CASE severity WHEN 'must' THEN 3 WHEN 'should' THEN 2 ELSE 1 END"
 
-_PAIR_KEY = """struct_pack(s := -{rank}, l := length, r := rule_id, e := edges,
-    f := steps[1].relation, t := steps[1]."to", z := steps[-1].relation, o := sources[1])"""
+_PAIR_KEY = (  # strongest severity, shortest path, then a stable order over the rest
+    f"-({_SEVERITY_RANK})",
+    "length",
+    "rule_id",
+    "edges",
+    "steps[1].relation",
+    'steps[1]."to"',
+    "steps[-1].relation",
+    "sources[1]",
+    "steps",
+    "sources",
+)
 
 
 def _best_sql(stages: set[int]) -> str:
-    """One hit per (inspector, target, counterpart, category): strongest severity, then
-    shortest path, then a stable order. Chosen by row id, so only keys are aggregated."""
+    """One hit per (inspector, target, counterpart, category), the first by ``_PAIR_KEY``
+    (NULLs last): written with a window so that every engine runs the same query."""
     wanted = ", ".join(str(int(s)) for s in sorted(stages)) or "NULL"
-    key = _PAIR_KEY.format(rank=_SEVERITY_RANK)
+    order = ", ".join(f"{k} NULLS LAST" for k in _PAIR_KEY)
     parts = []
     for table in ("hits", "region_hits"):
         parts.append(
-            f"""SELECT * FROM {table} SEMI JOIN (
-                  SELECT arg_min(rowid, {key}) AS rid FROM {table} WHERE stage IN ({wanted})
-                  GROUP BY inspector, target, counterpart, category) c ON c.rid = {table}.rowid"""
+            f"""SELECT * EXCLUDE (rn) FROM (
+                  SELECT *, row_number() OVER (PARTITION BY inspector, target, counterpart, category
+                                               ORDER BY {order}) AS rn
+                  FROM {table} WHERE stage IN ({wanted})) WHERE rn = 1"""
         )
     return " UNION ALL ".join(parts)
 

@@ -15,6 +15,7 @@ class UnguardedDatabase(RuntimeError):
             f"cannot make the inquiry register append-only on {dialect}; use SQLite or PostgreSQL"
         )
 
+
 GUARD_MESSAGE = "过问登记提交后不得修改或删除 / inquiry records cannot be changed or deleted"
 GUARDED = ("inquiries", "inquiry_notes")
 

@@ -56,7 +56,14 @@ def synth(persons: int, seed: int, out: Path, fmt: str) -> None:
 
 
 def _engine_options(func: Callable[..., None]) -> Callable[..., None]:
-    """--engine duckdb|spark, --spark-master URL, --spark-config FILE (PySpark loads only for spark)."""
+    """--engine duckdb|spark, --spark-master URL, --spark-config FILE (PySpark loads only for spark),
+    --memory-limit SIZE (DuckDB spills to disk beyond it)."""
+    func = click.option(
+        "--memory-limit",
+        default=None,
+        metavar="SIZE",
+        help="DuckDB 内存上限，超出部分写入临时文件（默认 2GB）/ DuckDB memory limit, spills beyond it (e.g. 4GB)",
+    )(func)
     func = click.option(
         "--spark-config",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -76,13 +83,13 @@ def _engine_options(func: Callable[..., None]) -> Callable[..., None]:
     )(func)
 
 
-def _engine(name: str, master: str, config: Path | None) -> EngineOptions | None:
+def _engine(name: str, master: str, config: Path | None, memory_limit: str | None = None) -> EngineOptions | None:
     """None for the default engine, so the commands keep their own defaults."""
     from xuncha.engine.base import EngineOptions
 
-    if name == "duckdb" and config is None:
+    if name == "duckdb" and config is None and memory_limit is None:
         return None
-    return EngineOptions(name, master, config)
+    return EngineOptions(name, master, config, memory_limit)
 
 
 @main.command()
@@ -109,11 +116,12 @@ def screen(
     engine_name: str,
     spark_master: str,
     spark_config: Path | None,
+    memory_limit: str | None,
 ) -> None:
     """三次回避审查 / three-stage recusal screening of one round."""
     from xuncha.screening.command import screen_command
 
-    engine = _engine(engine_name, spark_master, spark_config)
+    engine = _engine(engine_name, spark_master, spark_config, memory_limit)
     sys.exit(screen_command(bundle, round_id, stage=stage, policy=policy, strict=strict, out=out, engine=engine))
 
 
@@ -277,11 +285,12 @@ def link(
     engine_name: str,
     spark_master: str,
     spark_config: Path | None,
+    memory_limit: str | None,
 ) -> None:
     """人员比对关联 / link every departmental row that names a person to a person key."""
     from xuncha.link.command import link_command
 
-    engine = _engine(engine_name, spark_master, spark_config)
+    engine = _engine(engine_name, spark_master, spark_config, memory_limit)
     sys.exit(link_command(bundle, store, snapshot, strict=strict, decisions=decisions, out=out, engine=engine))
 
 
@@ -313,6 +322,7 @@ def compare(
     engine_name: str,
     spark_master: str,
     spark_config: Path | None,
+    memory_limit: str | None,
 ) -> None:
     """大数据比对，生成问题线索 / run comparison models and write inspection leads."""
     from xuncha.compare.command import compare_command
@@ -329,7 +339,7 @@ def compare(
             fmt=fmt,
             decisions=decisions,
             out=out,
-            engine=_engine(engine_name, spark_master, spark_config),
+            engine=_engine(engine_name, spark_master, spark_config, memory_limit),
         )
     )
 

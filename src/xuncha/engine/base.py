@@ -87,11 +87,15 @@ def open_engine(
 
 @dataclass(frozen=True)
 class EngineOptions:
-    """The engine a command runs on (``--engine``, ``--spark-master``, ``--spark-config``)."""
+    """The engine a command runs on (``--engine``, ``--spark-master``, ``--spark-config``,
+    ``--memory-limit``: DuckDB's memory limit, beyond which it spills to disk)."""
 
     name: str = "duckdb"
     spark_master: str | None = None
     spark_config: Path | None = None
+    memory_limit: str | None = None
 
     def open(self) -> Engine:
-        return open_engine(self.name, spark_master=self.spark_master, spark_config=self.spark_config)
+        return open_engine(
+            self.name, memory_limit=self.memory_limit, spark_master=self.spark_master, spark_config=self.spark_config
+        )

@@ -1,0 +1,133 @@
+"""Benchmark: screening and all comparison models as the population grows, with bounded memory.
+
+For each size, on a synthetic bundle from ``xuncha synth`` (CSV, seed 4: it carries the
+departmental tables): ``xuncha screen`` (all stages) and ``xuncha compare`` (linking, then all six models) on
+DuckDB with ``--memory-limit``, each in its own process. Prints wall time, peak resident memory
+(from wait4) and the largest size DuckDB's spill folders reached (polled every 0.2 s in a TMPDIR of
+the bench's own), then the growth exponent between consecutive sizes (log t2/t1 / log n2/n1:
+1.0 is linear). ``--spark`` adds the smallest size on Spark in local mode.
+
+    .venv/bin/python bench/scale.py --sizes 1000000 5000000 --memory-limit 4GB
+    .venv/bin/python bench/scale.py --sizes 1000000 --spark
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import contextlib
+import itertools
+
+from common import ROOT, XUNCHA, machine, synth_bundle
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_mb: float
+    spill_mb: float
+
+
+def folder_mb(path: Path) -> float:
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            with contextlib.suppress(OSError):
+                total += (Path(root) / name).stat().st_size
+    return total / 2**20
+
+
+def run(args: list[str], spill_root: Path) -> Measured:
+    """Run a command with TMPDIR in ``spill_root``; time, peak memory and the largest spill seen."""
+    shutil.rmtree(spill_root, ignore_errors=True)
+    spill_root.mkdir(parents=True)
+    largest = [0.0]
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.2):
+            largest[0] = max(largest[0], folder_mb(spill_root))
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "TMPDIR": str(spill_root)}
+    )
+    assert proc.stdout is not None
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    done.set()
+    watcher.join()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"command failed: {' '.join(args)}\n{output.decode('utf-8', 'replace')[-3000:]}")
+    return Measured(seconds, usage.ru_maxrss / 1024, largest[0])
+
+
+def measure(bundle: Path, out: Path, engine: list[str]) -> dict[str, Measured]:
+    round_id = (bundle / "ROUND").read_text(encoding="utf-8").strip()
+    spill = out / "tmp"
+    screen = [*XUNCHA, "screen", str(bundle), "--round", round_id, *engine, "--out", str(out / "screen")]
+    # compare on a bundle links its rows first (Splink), then runs the six models
+    compare = [*XUNCHA, "compare", str(bundle), "--models", "all", *engine, "--out", str(out / "compare")]
+    return {"screen": run(screen, spill), "compare": run(compare, spill)}
+
+
+def show(label: str, results: dict[str, Measured]) -> None:
+    for step, m in results.items():
+        print(
+            f"  {label:<22} {step:<8} {m.seconds:8.1f} s   peak {m.peak_mb:8,.0f} MB   spill {m.spill_mb:8,.0f} MB",
+            flush=True,
+        )
+
+
+def growth(sizes: list[int], table: dict[int, dict[str, Measured]]) -> None:
+    for small, large in itertools.pairwise(sizes):
+        for step in ("screen", "compare"):
+            exponent = math.log(table[large][step].seconds / table[small][step].seconds) / math.log(large / small)
+            print(f"  growth {step:<8} {small:,} -> {large:,}: exponent {exponent:.2f} (1.0 = linear)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 5_000_000])
+    parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--memory-limit", default="4GB")
+    parser.add_argument("--spark", action="store_true", help="also run the smallest size on Spark (local mode)")
+    parser.add_argument("--spark-master", default="local[2]")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    print(f"DuckDB --memory-limit {args.memory_limit}; sizes {', '.join(f'{n:,}' for n in args.sizes)}", flush=True)
+    table: dict[int, dict[str, Measured]] = {}
+    for size in args.sizes:
+        bundle = synth_bundle(args.out, size, args.seed, "csv")
+        table[size] = measure(bundle, args.out / f"scale-{size}-duckdb", ["--memory-limit", args.memory_limit])
+        show(f"{size:,} duckdb", table[size])
+    growth(args.sizes, table)
+    if args.spark:
+        size = args.sizes[0]
+        bundle = synth_bundle(args.out, size, args.seed, "csv")
+        spark = measure(
+            bundle, args.out / f"scale-{size}-spark", ["--engine", "spark", "--spark-master", args.spark_master]
+        )
+        show(f"{size:,} spark", spark)
+        for step in ("screen", "compare"):
+            print(f"  spark / duckdb {step}: {spark[step].seconds / table[size][step].seconds:.1f}x")
+    print("incremental re-screening (--incremental): not built yet; nothing measured")
+
+
+if __name__ == "__main__":
+    main()

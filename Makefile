@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/link.py
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/scale.py --sizes 1000000 2000000
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache bench/out

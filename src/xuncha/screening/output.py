@@ -117,10 +117,10 @@ class WorkbookData:
 def workbook_data(result: ScreenResult) -> WorkbookData:
     stages = {stage: (_stage_rows(result, stage), _notices_left(result, stage)) for stage in STAGE_SHEETS}
     keys = {k for rows, _ in stages.values() for r in rows for s in r["path"] for k in (s["from"], s["to"])}
-    return WorkbookData(stages, pair_ranking(result, RANKED_PAIRS), _path_names(result, keys))
+    return WorkbookData(stages, pair_ranking(result, RANKED_PAIRS), path_names(result, keys))
 
 
-def _path_names(result: ScreenResult, keys: set[str]) -> dict[str, str]:
+def path_names(result: ScreenResult, keys: set[str]) -> dict[str, str]:
     """Names of the people and units on paths; a school node shows the school's name."""
     result.engine.create("path_keys", "SELECT unnest(?::VARCHAR[]) AS key", [sorted(keys)])
     rows = result.query(

@@ -55,7 +55,7 @@ def seed_demo(bundle: Path, db_url: str, data_dir: Path, round_id: str, targets_
     settings = Settings(db_url=db_url, data_dir=data_dir)
     factory = session_factory(engine)
     with session_scope(factory) as db:
-        office = _user(db, "admin", "admin", "巡察办演示账号")
+        office, admin = _user(db, "admin", "admin", "巡察办")
         imp = imports.receive(db, settings, "demo-county.zip", zipped(bundle), office.id)
         imports.accept(db, imp)
         rnd = _round(db, round_id)
@@ -63,7 +63,7 @@ def seed_demo(bundle: Path, db_url: str, data_dir: Path, round_id: str, targets_
         staffing.commit_seed(db, rnd, None)
         staffing.run_staffing(db, settings, rnd, targets_per_team)
         staffing.publish(db, rnd)
-        logins = _logins(db, rnd)
+        logins = [admin, *_logins(db, rnd)]
         _inquiry(db, rnd)
         audit.append(db, actor="web-demo", role="-", action="seed", object=f"round:{rnd.id}")
     engine.dispose()
@@ -77,9 +77,11 @@ def _round(db: Session, round_id: str) -> Round:
     return rnd
 
 
-def _user(db: Session, name: str, role: str, display: str, **keys: str | None) -> User:
-    user = add_user(db, name, role, secrets.token_urlsafe(9), display_name=display, **keys)
-    return user
+def _user(db: Session, name: str, role: str, note: str, **keys: str | None) -> tuple[User, Login]:
+    """A login with a fresh random password, returned once with it (the only time it is shown)."""
+    password = secrets.token_urlsafe(9)
+    user = add_user(db, name, role, password, display_name=note, **keys)
+    return user, Login(name, role, password, f"{ROLES[role]}：{note}" if note != ROLES[role] else ROLES[role])
 
 
 def _logins(db: Session, rnd: Round) -> list[Login]:
@@ -94,23 +96,7 @@ def _logins(db: Session, rnd: Round) -> list[Login]:
         ("auditor", "auditor", "审计", {}),
         ("contact", "unit_contact", f"{team.target_names[0]}联系人", {"unit": team.targets[0]}),
     ]
-    logins = [_reset(db, "admin", "admin", "巡察办")]
-    for name, role, display, keys in plan:
-        _user(db, name, role, display, **keys)
-        logins.append(_reset(db, name, role, display))
-    return logins
-
-
-def _reset(db: Session, name: str, role: str, note: str) -> Login:
-    """Give the login a fresh random password and return it (the only time it is shown)."""
-    from sqlalchemy import select
-
-    from xuncha.store.passwords import hash_password
-
-    password = secrets.token_urlsafe(9)
-    user = db.execute(select(User).where(User.name == name)).scalar_one()
-    user.password_hash = hash_password(password)
-    return Login(name, role, password, f"{ROLES[role]}：{note}" if note != ROLES[role] else ROLES[role])
+    return [_user(db, name, role, note, **keys)[1] for name, role, note, keys in plan]
 
 
 def _teams(db: Session, rnd: Round) -> list[Team]:

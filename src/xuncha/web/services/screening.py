@@ -79,10 +79,10 @@ def run(db: Session, settings: Settings, rnd: Round) -> RunSummary:
 
 
 def _write_names(result: Any, records: list[dict[str, Any]], out: Path) -> None:
-    from xuncha.screening.output import _path_names
+    from xuncha.screening.output import path_names as engine_path_names
 
     keys = {k for r in records for s in r["path"] for k in (s["from"], s["to"])}
-    names = _path_names(result, keys) if keys else {}
+    names = engine_path_names(result, keys) if keys else {}
     (out / NAMES_FILE).write_text(json.dumps(names, ensure_ascii=False), "utf-8")
 
 

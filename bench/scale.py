@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import contextlib
 import itertools
+import json
+from dataclasses import asdict
 
 from common import ROOT, XUNCHA, machine, synth_bundle
 
@@ -85,6 +88,24 @@ def measure(bundle: Path, out: Path, engine: list[str]) -> dict[str, Measured]:
     return {"screen": run(screen, spill), "compare": run(compare, spill)}
 
 
+def recorded(path: Path) -> dict[str, dict[str, dict[str, float]]]:
+    """Earlier measurements by run label (``size engine limit``), kept so sizes can be run apart."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def measured(path: Path, label: str, reuse: bool, work: Callable[[], dict[str, Measured]]) -> dict[str, Measured]:
+    """``work()``'s figures, or with ``reuse`` those recorded under ``label`` by an earlier run."""
+    book = recorded(path)
+    if reuse and label in book:
+        print(f"  (reusing the figures recorded for {label} in {path.name})")
+        return {step: Measured(**m) for step, m in book[label].items()}
+    result = work()
+    book = recorded(path)
+    book[label] = {step: asdict(m) for step, m in result.items()}
+    path.write_text(json.dumps(book, indent=2) + "\n", encoding="utf-8")
+    return result
+
+
 def show(label: str, results: dict[str, Measured]) -> None:
     for step, m in results.items():
         print(
@@ -108,20 +129,34 @@ def main() -> None:
     parser.add_argument("--spark", action="store_true", help="also run the smallest size on Spark (local mode)")
     parser.add_argument("--spark-master", default="local[2]")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument(
+        "--reuse", action="store_true", help="take a size's figures from bench/out/scale.json when it was measured"
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}")
     print(f"DuckDB --memory-limit {args.memory_limit}; sizes {', '.join(f'{n:,}' for n in args.sizes)}", flush=True)
+    book = args.out / "scale.json"
     table: dict[int, dict[str, Measured]] = {}
     for size in args.sizes:
         bundle = synth_bundle(args.out, size, args.seed, "csv")
-        table[size] = measure(bundle, args.out / f"scale-{size}-duckdb", ["--memory-limit", args.memory_limit])
+        limit = ["--memory-limit", args.memory_limit]
+        table[size] = measured(
+            book,
+            f"{size} duckdb {args.memory_limit}",
+            args.reuse,
+            lambda b=bundle, s=size, lim=limit: measure(b, args.out / f"scale-{s}-duckdb", lim),  # type: ignore[misc]
+        )
         show(f"{size:,} duckdb", table[size])
     growth(args.sizes, table)
     if args.spark:
         size = args.sizes[0]
         bundle = synth_bundle(args.out, size, args.seed, "csv")
-        spark = measure(
-            bundle, args.out / f"scale-{size}-spark", ["--engine", "spark", "--spark-master", args.spark_master]
+        options = ["--engine", "spark", "--spark-master", args.spark_master]
+        spark = measured(
+            book,
+            f"{size} spark {args.spark_master}",
+            args.reuse,
+            lambda: measure(bundle, args.out / f"scale-{size}-spark", options),
         )
         show(f"{size:,} spark", spark)
         for step in ("screen", "compare"):

@@ -123,3 +123,17 @@ def test_ftm_entities(tmp_path: Path) -> None:
     fam = next(e for e in entities if e["schema"] == "Family" and e["properties"]["relationship"] == ["妻子"])
     wife = next(e for e in entities if e["schema"] == "Person" and e["properties"]["name"] == ["钱芳"])
     assert fam["properties"]["relative"] == [wife["id"]]
+
+
+def test_stages_are_reported_on_stderr(tmp_path: Path) -> None:
+    """Each stage (loading, linking, each model, writing) ends with a timed line on stderr."""
+    bundle = csvdata.write(tmp_path / "b")
+    result = _run(str(bundle), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("  [")]
+    total = len(lines)
+    assert total >= 10, result.stderr
+    assert lines[0].startswith(f"  [1/{total}] 读取数据 / loading the data：")
+    assert any("比对模型「优亲厚友」 / model kin_benefit" in line for line in lines)
+    assert lines[-1].startswith(f"  [{total}/{total}] 写出结果 / writing the results：")
+    assert "findings.jsonl" not in result.stderr  # the summary stays on stdout

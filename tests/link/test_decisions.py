@@ -71,8 +71,18 @@ def test_command_writes_links_and_a_review_that_reads_back(
 ) -> None:
     out = tmp_path / "out"
     assert link_command(county, None, None, strict=False, decisions=None, out=out) == 0
-    printed = capsys.readouterr().out
+    captured = capsys.readouterr()
+    printed = captured.out
     assert "待人工核对" in printed and "按身份证号精确关联" in printed
+    stages = [line.split("：")[0] for line in captured.err.splitlines() if line.startswith("  [")]
+    assert stages == [
+        "  [1/6] 读取数据 / loading the data",
+        "  [2/6] 提取待关联记录和人员特征 / rows to link and person features",
+        "  [3/6] 身份证号精确匹配和近似号码 / exact and near ID numbers",
+        "  [4/6] Splink 概率匹配 / Splink probabilistic linkage",
+        "  [5/6] 确定关联和待复核记录 / deciding links and reviews",
+        "  [6/6] 写出结果 / writing the results",
+    ]
     lines = [json.loads(line) for line in (out / "links.jsonl").read_text(encoding="utf-8").splitlines()]
     assert lines and all(
         set(r) == {"table", "column", "source", "person", "probability", "status", "evidence"} for r in lines

@@ -15,6 +15,8 @@ from xuncha.compare.output import with_status, write_jsonl, write_xlsx
 from xuncha.compare.run import compare, records
 from xuncha.compare.spec import RuleError, load_models, select_models
 from xuncha.engine.base import EngineError, EngineOptions
+from xuncha.engine.duckdb_engine import memory_limit
+from xuncha.progress import report, stage
 
 
 def compare_command(
@@ -38,25 +40,39 @@ def compare_command(
     started = time.perf_counter()
     try:
         specs = select_models(load_models(rules), models)
-        source = open_source(bundle, store, snapshot, strict=strict)
-        earlier = _earlier(source, since, strict)
-        found = _run(source.bundle, [s.id for s in specs], rules, decisions, engine)
-        if earlier is not None:
-            found = with_status(found, _run(earlier, [s.id for s in specs], rules, decisions, engine))
-    except SourceError as exc:
-        print(f"错误 / error: {exc}", file=sys.stderr)
-        return 2
-    except (BundleError, RuleError, EngineError) as exc:
+    except RuleError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 1
-    out.mkdir(parents=True, exist_ok=True)
-    write_jsonl(found, out / "findings.jsonl")
-    names = _names(source.bundle, earlier)
-    write_xlsx(found, [(s.id, s.name, s.severity) for s in specs], names, out / "findings.xlsx")
-    if fmt == "ftm":
-        write_ftm(source.bundle, found, out / "findings.ftm.jsonl")
+    # loading, four link stages, views, one stage per model, assembling, writing
+    with report("大数据比对 / comparison", total=None if since else len(specs) + 8):
+        try:
+            with stage("读取数据", "loading the data"):
+                source = open_source(bundle, store, snapshot, strict=strict)
+                earlier = _earlier(source, since, strict)
+            found = _run(source.bundle, [s.id for s in specs], rules, decisions, engine)
+            if earlier is not None:
+                found = with_status(found, _run(earlier, [s.id for s in specs], rules, decisions, engine))
+        except SourceError as exc:
+            print(f"错误 / error: {exc}", file=sys.stderr)
+            return 2
+        except (BundleError, RuleError, EngineError) as exc:
+            print(f"错误 / error: {exc}", file=sys.stderr)
+            return 1
+        with stage("写出结果", "writing the results"):
+            _write(found, specs, source.bundle, earlier, fmt, out)
     _report(found, out, time.perf_counter() - started)
     return 0
+
+
+def _write(
+    found: list[dict[str, Any]], specs: Any, bundle: Bundle, earlier: Bundle | None, fmt: str, out: Path
+) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    write_jsonl(found, out / "findings.jsonl")
+    names = _names(bundle, earlier)
+    write_xlsx(found, [(s.id, s.name, s.severity) for s in specs], names, out / "findings.xlsx")
+    if fmt == "ftm":
+        write_ftm(bundle, found, out / "findings.ftm.jsonl")
 
 
 def _earlier(source: Any, since: str | None, strict: bool) -> Bundle | None:
@@ -75,7 +91,8 @@ def _earlier(source: Any, since: str | None, strict: bool) -> Bundle | None:
 def _run(
     bundle: Bundle, models: list[str], rules: Path | None, decisions: Path | None, engine: EngineOptions | None = None
 ) -> list[dict[str, Any]]:
-    links = _links(bundle, decisions)
+    with memory_limit(engine.memory_limit if engine else None):
+        links = _links(bundle, decisions)
     if engine is None:
         return records(compare(bundle, links, models=models, rules_dir=rules))
     eng = engine.open()

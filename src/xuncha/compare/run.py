@@ -17,6 +17,7 @@ from xuncha.bundle.model import Bundle
 from xuncha.compare.spec import ModelSpec, RuleError, load_models, rule_problem, select_models
 from xuncha.compare.views import setup_views
 from xuncha.engine.base import Engine, EngineError, open_engine
+from xuncha.progress import stage
 from xuncha.screening.paths import PathRenderer
 
 STEP = pa.struct([("from", pa.string()), ("relation", pa.string()), ("to", pa.string())])
@@ -52,9 +53,14 @@ def compare(
     specs = select_models(load_models(rules_dir), models)
     eng = engine or open_engine()
     try:
-        as_of = setup_views(bundle, eng, links, on=on)
-        rows = [(spec, _run(eng, spec, as_of)) for spec in specs]
-        return _assemble(eng, rows)
+        with stage("准备比对视图", "comparison views"):
+            as_of = setup_views(bundle, eng, links, on=on)
+        rows = []
+        for spec in specs:
+            with stage(f"比对模型「{spec.name}」", f"model {spec.id}"):
+                rows.append((spec, _run(eng, spec, as_of)))
+        with stage("汇总问题线索", "assembling leads"):
+            return _assemble(eng, rows)
     finally:
         if engine is None:
             eng.close()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import duckdb
@@ -13,6 +17,38 @@ from xuncha.engine.base import Params
 
 DEFAULT_MEMORY_LIMIT = "2GB"  # DuckDB spills to disk beyond this; override with memory_limit
 
+_LIMIT: ContextVar[str | None] = ContextVar("duckdb_memory_limit", default=None)
+_SPILL: list[tempfile.TemporaryDirectory[str]] = []
+
+
+@contextmanager
+def memory_limit(limit: str | None) -> Iterator[None]:
+    """Within this block, :func:`connect` gives connections held to ``limit`` (None: DuckDB's default).
+    Used by code that keeps DuckDB connections of its own (linking with Splink)."""
+    token = _LIMIT.set(limit)
+    try:
+        yield
+    finally:
+        _LIMIT.reset(token)
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection, under the memory limit of the enclosing :func:`memory_limit`
+    block, spilling to a temporary folder of the process beyond it."""
+    con = duckdb.connect()
+    limit = _LIMIT.get()
+    if limit:
+        con.execute("SET memory_limit = ?", [limit])
+        con.execute("SET temp_directory = ?", [_spill_dir()])
+    return con
+
+
+def _spill_dir() -> str:
+    if not _SPILL:
+        _SPILL.append(tempfile.TemporaryDirectory(prefix="xuncha-spill-"))
+        atexit.register(_SPILL[0].cleanup)
+    return _SPILL[0].name
+
 
 class DuckDBEngine:
     """DuckDB behind the :class:`xuncha.engine.base.Engine` interface."""
@@ -20,9 +56,15 @@ class DuckDBEngine:
     name = "duckdb"
 
     def __init__(
-        self, *, memory_limit: str | None = None, threads: int | None = None, temp_dir: str | None = None
+        self,
+        *,
+        memory_limit: str | None = None,
+        threads: int | None = None,
+        temp_dir: str | None = None,
+        database: str | Path = ":memory:",
     ) -> None:
-        self._con = duckdb.connect(database=":memory:")
+        """``database``: a DuckDB file to open (tables created persist there), or in memory."""
+        self._con = duckdb.connect(database=str(database))
         self._con.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
         self._con.execute("SET preserve_insertion_order = false")
         self._con.execute("SET memory_limit = ?", [memory_limit or DEFAULT_MEMORY_LIMIT])

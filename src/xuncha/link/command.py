@@ -9,9 +9,11 @@ import click
 
 from xuncha.bundle.problems import BundleError
 from xuncha.engine.base import EngineOptions
+from xuncha.engine.duckdb_engine import memory_limit
 from xuncha.link.decisions import DecisionsError
 from xuncha.link.model import LinkResult
 from xuncha.link.review import write_review
+from xuncha.progress import report, stage
 
 
 def link_command(
@@ -31,19 +33,17 @@ def link_command(
     from xuncha.exchange.source import open_source
     from xuncha.link.run import link
 
-    try:
-        source = open_source(bundle, store, snapshot, strict=strict)
-        result = link(source.bundle, decisions=decisions)
-    except SourceError as exc:
-        click.echo(f"错误 error: {exc}", err=True)
-        return 2
-    except BundleError as exc:
-        click.echo(f"错误 error: {exc}", err=True)
-        return 2
-    except DecisionsError as exc:
-        click.echo(f"错误 error: {exc}", err=True)
-        return 2
-    write_outputs(result, out)
+    with report("人员关联 / linking", total=6):
+        try:
+            with stage("读取数据", "loading the data"):
+                source = open_source(bundle, store, snapshot, strict=strict)
+            with memory_limit(engine.memory_limit if engine else None):
+                result = link(source.bundle, decisions=decisions)
+        except (SourceError, BundleError, DecisionsError) as exc:
+            click.echo(f"错误 error: {exc}", err=True)
+            return 2
+        with stage("写出结果", "writing the results"):
+            write_outputs(result, out)
     for line in summary_lines(result, out):
         click.echo(line)
     return 0

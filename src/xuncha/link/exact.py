@@ -9,10 +9,10 @@ Near numbers are found in DuckDB: each row number is masked at each of its 18 po
 
 from __future__ import annotations
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from xuncha.engine.duckdb_engine import connect
 from xuncha.identity.idcard import parse_id
 from xuncha.link.features import id_shaped, per_distinct
 
@@ -63,7 +63,7 @@ where h.key <> q.number
 def near_numbers(queries: pa.Table, known: pa.Table) -> pa.Table:
     """``queries(uid, number, name_norm, name_py)`` against ``known(key, name_norm, name_py)``:
     ``(uid, person, kind, name_level)`` for every near number, best first per row."""
-    con = duckdb.connect()
+    con = connect()
     con.register("queries", queries)
     con.register("known", known)
     result = con.sql(

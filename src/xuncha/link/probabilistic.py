@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from xuncha.engine.duckdb_engine import connect
 from xuncha.link.comparisons import CHINESE, CHINESE_BLOCKING, Comparison
 
 PRIOR_SHARE = 0.8  # the share of rows that name some known person
@@ -40,7 +41,7 @@ def score(rows: pa.Table, persons: pa.Table, model: Model = Model(), *, seed: in
     from splink import DuckDBAPI, Linker
 
     logging.getLogger("splink").setLevel(logging.ERROR)
-    con = duckdb.connect()
+    con = connect()
     db = DuckDBAPI(connection=con)
     left = db.register(rows, table_name="rows_to_link")
     right = db.register(persons, table_name="persons_to_link")
@@ -94,7 +95,7 @@ def label_pairs(
     """Per pair (in order), the labels of the levels it falls in — the same SQL as Splink's."""
     if pairs.num_rows == 0:
         return []
-    con = duckdb.connect()
+    con = connect()
     con.register("pairs", pairs.append_column("ord", pa.array(range(pairs.num_rows), pa.int64())))
     con.register("rows_f", rows)
     con.register("persons_f", persons)

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from xuncha.bundle.model import Bundle
+from xuncha.engine.duckdb_engine import connect
 from xuncha.link import features as f
 from xuncha.link.model import PERSON_COLUMNS, PersonColumn
 
@@ -176,9 +177,8 @@ def _employers(bundle: Bundle, keys: pa.Array) -> pa.Array:
     """Per person, the names of the units of their positions joined by spaces."""
     if not (bundle.has("positions") and bundle.has("units")):
         return pa.nulls(len(keys), pa.string())
-    import duckdb
 
-    con = duckdb.connect()
+    con = connect()
     con.register("positions", bundle.table("positions"))
     con.register("units", bundle.table("units"))
     sql = """

@@ -20,11 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from xuncha.bundle.model import Bundle
+from xuncha.engine.duckdb_engine import connect
 from xuncha.identity.idcard import parse_id
 from xuncha.link.decisions import Decisions, read_decisions
 from xuncha.link.exact import NEAR_PROBABILITY, near_numbers, number_of
@@ -33,6 +33,7 @@ from xuncha.link.model import CANDIDATE, LINK_SCHEMA, LINKED, UNLINKED, LinkResu
 from xuncha.link.probabilistic import PRIOR_SHARE, TOP, Model, label_pairs, score
 from xuncha.link.review import review_table
 from xuncha.link.rows import person_features, person_rows, row_features
+from xuncha.progress import stage
 
 LINK_AT = 0.95
 REVIEW_AT = 0.5
@@ -52,11 +53,14 @@ class Option:
 def link(bundle: Bundle, *, decisions: Path | None = None, model: Model | None = None) -> LinkResult:
     """Link every person row of the bundle's departmental tables (see the module docstring)."""
     choice = read_decisions(decisions)
-    rows = person_rows(bundle)
-    persons = person_features(bundle)
+    with stage("提取待关联记录和人员特征", "rows to link and person features"):
+        rows = person_rows(bundle)
+        persons = person_features(bundle)
     options = _options(rows, persons, choice, model or Model())
-    table = _decide(rows, options, choice)
-    return LinkResult(table, review_table(bundle, rows, table))
+    with stage("确定关联和待复核记录", "deciding links and reviews"):
+        table = _decide(rows, options, choice)
+        review = review_table(bundle, rows, table)
+    return LinkResult(table, review)
 
 
 def _options(rows: pa.Table, persons: pa.Table, choice: Decisions, model: Model) -> dict[int, list[Option]]:
@@ -64,16 +68,18 @@ def _options(rows: pa.Table, persons: pa.Table, choice: Decisions, model: Model)
     options: dict[int, list[Option]] = {}
     resolved = rows["resolved"].combine_chunks()
     value = rows["value"].combine_chunks()
-    _add_exact(options, rows.filter(resolved), "id_exact")
-    number, upgraded = number_of(value)
-    known = pc.fill_null(pc.is_in(number, value_set=keys), False)
-    open_rows = pc.invert(resolved)
-    for label, kind in (("id_15_upgraded", upgraded), ("id_exact", pc.invert(upgraded))):
-        mask = pc.and_(pc.and_(open_rows, known), kind)
-        _add_exact(options, rows.filter(mask), label, number.filter(mask))
-    rest = pc.and_(open_rows, pc.invert(known))
-    near_done = _add_near(options, rows, number, rest, persons, keys)
-    _add_probabilistic(options, rows.filter(rest), persons, choice, model, near_done)
+    with stage("身份证号精确匹配和近似号码", "exact and near ID numbers"):
+        _add_exact(options, rows.filter(resolved), "id_exact")
+        number, upgraded = number_of(value)
+        known = pc.fill_null(pc.is_in(number, value_set=keys), False)
+        open_rows = pc.invert(resolved)
+        for label, kind in (("id_15_upgraded", upgraded), ("id_exact", pc.invert(upgraded))):
+            mask = pc.and_(pc.and_(open_rows, known), kind)
+            _add_exact(options, rows.filter(mask), label, number.filter(mask))
+        rest = pc.and_(open_rows, pc.invert(known))
+        near_done = _add_near(options, rows, number, rest, persons, keys)
+    with stage("Splink 概率匹配", "Splink probabilistic linkage"):
+        _add_probabilistic(options, rows.filter(rest), persons, choice, model, near_done)
     return options
 
 
@@ -174,7 +180,7 @@ def _posteriors(pairs: pa.Table, choice: Decisions, source: dict[int, str], prio
     for rejected_source, person in choice.rejected:
         by_source.setdefault(rejected_source, []).append(person)
     reject_pairs = [(uid, person) for uid, src in source.items() for person in by_source.get(src, [])]
-    con = duckdb.connect()
+    con = connect()
     con.register("pairs", pairs)
     uids = pa.array([u for u, _ in reject_pairs], pa.int64())
     con.register("rejected", pa.table({"uid": uids, "person": pa.array([p for _, p in reject_pairs], pa.string())}))

@@ -128,7 +128,7 @@ def pick_targets(rng: np.random.Generator, units: Units, persons: int) -> tuple[
     chosen = rng.choice(len(rest), size=n, replace=False, p=w / w.sum())
     main_targets = sorted([town, *(rest[int(i)] for i in chosen)])
     cross = [u for u in range(len(units)) if units.county[u] == CROSS]
-    k = min(len(cross), max(3, len(main_targets) // 4))
+    k = min(len(cross) - 1, max(3, len(main_targets) // 4))  # one cross unit stays a home, not a target
     cross_targets = sorted(int(cross[int(i)]) for i in rng.choice(len(cross), k, replace=False))
     return main_targets, cross_targets
 

@@ -128,6 +128,7 @@ def main() -> None:
     parser.add_argument("--memory-limit", default="4GB")
     parser.add_argument("--spark", action="store_true", help="also run the smallest size on Spark (local mode)")
     parser.add_argument("--spark-master", default="local[2]")
+    parser.add_argument("--spark-memory", default="8g", help="spark.driver.memory in local mode")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument(
         "--reuse", action="store_true", help="take a size's figures from bench/out/scale.json when it was measured"
@@ -151,7 +152,9 @@ def main() -> None:
     if args.spark:
         size = args.sizes[0]
         bundle = synth_bundle(args.out, size, args.seed, "csv")
-        options = ["--engine", "spark", "--spark-master", args.spark_master]
+        config = args.out / "spark-bench.yaml"  # local mode: the driver is the executor and needs the memory
+        config.write_text(f"spark.driver.memory: {args.spark_memory}\nspark.sql.shuffle.partitions: 16\n", "utf-8")
+        options = ["--engine", "spark", "--spark-master", args.spark_master, "--spark-config", str(config)]
         spark = measured(
             book,
             f"{size} spark {args.spark_master}",

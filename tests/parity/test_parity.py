@@ -101,17 +101,43 @@ def test_compare_findings(spark: Any, tmp_path: Path) -> None:
     _assert_same(got)
 
 
-def test_synthetic_50k_conflicts(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """A 50,000-person synthetic county (seed 2026), written as Parquet and screened on both."""
+@pytest.fixture(scope="module")
+def synth50k(tmp_path_factory: pytest.TempPathFactory) -> tuple[Bundle, str, Path]:
+    """A 50,000-person synthetic county (seed 2026, with departmental tables), as Parquet."""
     from xuncha.synth.generate import write_bundle
 
     folder = tmp_path_factory.mktemp("synth50k")
     write_bundle(folder / "bundle", persons=50_000, seed=2026, fmt="parquet")
-    county = load_bundle(folder / "bundle")
     round_id = (folder / "bundle" / "ROUND").read_text("utf-8").strip()
+    return load_bundle(folder / "bundle"), round_id, folder
+
+
+def test_synthetic_50k_conflicts(spark: Any, synth50k: tuple[Bundle, str, Path]) -> None:
+    county, round_id, folder = synth50k
     got = {}
     for make in _engines(spark):
         engine = make()
         got[engine.name] = _screened(county, round_id, engine, folder / f"{engine.name}.jsonl")
     assert len(got["duckdb"]) > 1000
+    _assert_same(got)
+
+
+def test_synthetic_50k_findings(spark: Any, synth50k: tuple[Bundle, str, Path]) -> None:
+    """All six models over the 50k county's departmental tables, with its rows linked once
+    (Splink) and the same links given to both engines."""
+    from xuncha.link.run import link
+
+    county, _, folder = synth50k
+    links = link(county)
+    got = {}
+    for make in _engines(spark):
+        engine = make()
+        try:
+            found = records(compare(county, links, engine=engine))
+        finally:
+            engine.close()
+        write_jsonl(found, folder / f"{engine.name}-findings.jsonl")
+        got[engine.name] = _lines(folder / f"{engine.name}-findings.jsonl")
+    models = {line.split('"model": "')[1].split('"')[0] for line in got["duckdb"]}
+    assert len(models) == 6, models  # every built-in model finds leads in the synthetic county
     _assert_same(got)

@@ -122,15 +122,18 @@ def _staff(engine: Engine) -> None:
 
 
 def _died(engine: Engine) -> None:
+    """The earliest recorded death of each person; on the same date the death registration
+    (``deaths``) is cited before household registration (``persons``), then the first row."""
     engine.create(
         "died",
-        """SELECT person, min(death_date) AS death_date, arg_min(source, death_date) AS source FROM (
-             SELECT person, death_date, _source AS source FROM deaths
-             WHERE person IS NOT NULL AND death_date IS NOT NULL
-             UNION ALL
-             SELECT person_key, death_date, _source FROM persons
-             WHERE person_key IS NOT NULL AND death_date IS NOT NULL)
-           GROUP BY person""",
+        """SELECT person, death_date, source FROM (
+             SELECT *, row_number() OVER (PARTITION BY person ORDER BY death_date, pref, source) AS rn FROM (
+               SELECT person, death_date, _source AS source, 0 AS pref FROM deaths
+               WHERE person IS NOT NULL AND death_date IS NOT NULL
+               UNION ALL
+               SELECT person_key, death_date, _source, 1 FROM persons
+               WHERE person_key IS NOT NULL AND death_date IS NOT NULL))
+           WHERE rn = 1""",
     )
 
 

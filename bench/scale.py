@@ -5,10 +5,11 @@ departmental tables): ``xuncha screen`` (all stages) and ``xuncha compare`` (lin
 DuckDB with ``--memory-limit``, each in its own process. Prints wall time, peak resident memory
 (from wait4) and the largest size DuckDB's spill folders reached (polled every 0.2 s in a TMPDIR of
 the bench's own), then the growth exponent between consecutive sizes (log t2/t1 / log n2/n1:
-1.0 is linear). ``--spark`` adds the smallest size on Spark in local mode.
+1.0 is linear). ``--steps`` chooses among duckdb (every size), spark (the smallest size on Spark in local mode)
+and incremental (re-screening after one small change at the smallest size).
 
     .venv/bin/python bench/scale.py --sizes 1000000 5000000 --memory-limit 4GB
-    .venv/bin/python bench/scale.py --sizes 1000000 --spark
+    .venv/bin/python bench/scale.py --sizes 1000000 --steps spark
 """
 
 from __future__ import annotations
@@ -121,12 +122,55 @@ def growth(sizes: list[int], table: dict[int, dict[str, Measured]]) -> None:
             print(f"  growth {step:<8} {small:,} -> {large:,}: exponent {exponent:.2f} (1.0 = linear)")
 
 
+def duckdb_sizes(args: argparse.Namespace, book: Path, run_them: bool) -> dict[int, dict[str, Measured]]:
+    """Each size on DuckDB under the memory limit (or, when not ``run_them``, its recorded figures)."""
+    table: dict[int, dict[str, Measured]] = {}
+    for size in args.sizes:
+        label = f"{size} duckdb {args.memory_limit}"
+        if not run_them and label not in recorded(book):
+            continue
+        bundle = synth_bundle(args.out, size, args.seed, "csv")
+
+        def work(b: Path = bundle, s: int = size) -> dict[str, Measured]:
+            return measure(b, args.out / f"scale-{s}-duckdb", ["--memory-limit", args.memory_limit])
+
+        table[size] = measured(book, label, args.reuse or not run_them, work)
+        show(f"{size:,} duckdb", table[size])
+    growth([s for s in args.sizes if s in table], table)
+    return table
+
+
+def spark_size(args: argparse.Namespace, book: Path, duck: dict[int, dict[str, Measured]]) -> None:
+    """The smallest size on Spark in local mode, and its ratio to DuckDB."""
+    size = args.sizes[0]
+    bundle = synth_bundle(args.out, size, args.seed, "csv")
+    config = args.out / "spark-bench.yaml"  # local mode: the driver is the executor and needs the memory
+    config.write_text(f"spark.driver.memory: {args.spark_memory}\nspark.sql.shuffle.partitions: 16\n", "utf-8")
+    options = ["--engine", "spark", "--spark-master", args.spark_master, "--spark-config", str(config)]
+    spark = measured(
+        book,
+        f"{size} spark {args.spark_master}",
+        args.reuse,
+        lambda: measure(bundle, args.out / f"scale-{size}-spark", options),
+    )
+    show(f"{size:,} spark", spark)
+    if size in duck:
+        for step in ("screen", "compare"):
+            print(f"  spark / duckdb {step}: {spark[step].seconds / duck[size][step].seconds:.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 5_000_000])
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--memory-limit", default="4GB")
-    parser.add_argument("--spark", action="store_true", help="also run the smallest size on Spark (local mode)")
+    parser.add_argument(
+        "--steps",
+        nargs="+",
+        choices=["duckdb", "spark", "incremental"],
+        default=["duckdb", "spark", "incremental"],
+        help="what to run (a step left out shows its recorded figures, if any)",
+    )
     parser.add_argument("--spark-master", default="local[2]")
     parser.add_argument("--spark-memory", default="8g", help="spark.driver.memory in local mode")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
@@ -137,34 +181,11 @@ def main() -> None:
     print(f"machine: {machine()}")
     print(f"DuckDB --memory-limit {args.memory_limit}; sizes {', '.join(f'{n:,}' for n in args.sizes)}", flush=True)
     book = args.out / "scale.json"
-    table: dict[int, dict[str, Measured]] = {}
-    for size in args.sizes:
-        bundle = synth_bundle(args.out, size, args.seed, "csv")
-        limit = ["--memory-limit", args.memory_limit]
-        table[size] = measured(
-            book,
-            f"{size} duckdb {args.memory_limit}",
-            args.reuse,
-            lambda b=bundle, s=size, lim=limit: measure(b, args.out / f"scale-{s}-duckdb", lim),  # type: ignore[misc]
-        )
-        show(f"{size:,} duckdb", table[size])
-    growth(args.sizes, table)
-    if args.spark:
-        size = args.sizes[0]
-        bundle = synth_bundle(args.out, size, args.seed, "csv")
-        config = args.out / "spark-bench.yaml"  # local mode: the driver is the executor and needs the memory
-        config.write_text(f"spark.driver.memory: {args.spark_memory}\nspark.sql.shuffle.partitions: 16\n", "utf-8")
-        options = ["--engine", "spark", "--spark-master", args.spark_master, "--spark-config", str(config)]
-        spark = measured(
-            book,
-            f"{size} spark {args.spark_master}",
-            args.reuse,
-            lambda: measure(bundle, args.out / f"scale-{size}-spark", options),
-        )
-        show(f"{size:,} spark", spark)
-        for step in ("screen", "compare"):
-            print(f"  spark / duckdb {step}: {spark[step].seconds / table[size][step].seconds:.1f}x")
-    print("incremental re-screening (--incremental): not built yet; nothing measured")
+    duck = duckdb_sizes(args, book, "duckdb" in args.steps)
+    if "spark" in args.steps:
+        spark_size(args, book, duck)
+    if "incremental" in args.steps:
+        print("incremental re-screening (--incremental): not built yet; nothing measured")
 
 
 if __name__ == "__main__":

@@ -106,6 +106,15 @@ def _engine(name: str, master: str, config: Path | None, memory_limit: str | Non
 @click.option("--policy", type=click.Path(exists=True, path_type=Path), default=None, help="回避政策文件 / policy YAML")
 @click.option("--strict", is_flag=True, help="任何数据问题都视为失败 / any problem fails the run")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="结果目录 / output folder")
+@click.option(
+    "--incremental",
+    "state_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="STATE_DIR",
+    help="增量审查：状态保存在此目录，只重新审查受变化影响的巡察干部 / incremental: keep state here, "
+    "re-screen only the inspectors a change affects",
+)
 def screen(
     bundle: Path,
     round_id: str,
@@ -117,12 +126,17 @@ def screen(
     spark_master: str,
     spark_config: Path | None,
     memory_limit: str | None,
+    state_dir: Path | None,
 ) -> None:
     """三次回避审查 / three-stage recusal screening of one round."""
     from xuncha.screening.command import screen_command
 
     engine = _engine(engine_name, spark_master, spark_config, memory_limit)
-    sys.exit(screen_command(bundle, round_id, stage=stage, policy=policy, strict=strict, out=out, engine=engine))
+    sys.exit(
+        screen_command(
+            bundle, round_id, stage=stage, policy=policy, strict=strict, out=out, engine=engine, incremental=state_dir
+        )
+    )
 
 
 @main.command()

@@ -61,15 +61,20 @@ class DuckDBEngine:
         memory_limit: str | None = None,
         threads: int | None = None,
         temp_dir: str | None = None,
-        database: str | Path = ":memory:",
+        database: str | Path | None = None,
     ) -> None:
-        """``database``: a DuckDB file to open (tables created persist there), or in memory."""
+        """``database``: a DuckDB file to open (tables created persist there). By default the
+        tables live in memory, or, when a ``memory_limit`` is given, in a scratch database file
+        beside the spill folder, so that the tables themselves can leave memory too (in memory
+        they count against the limit, and at 5M persons they alone exceed 4 GB)."""
+        self._temp = tempfile.TemporaryDirectory(prefix="xuncha-spill-", dir=temp_dir)
+        if database is None:
+            database = Path(self._temp.name) / "work.duckdb" if memory_limit else ":memory:"
         self._con = duckdb.connect(database=str(database))
         self._con.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
         self._con.execute("SET preserve_insertion_order = false")
         self._con.execute("SET memory_limit = ?", [memory_limit or DEFAULT_MEMORY_LIMIT])
-        self._temp = tempfile.TemporaryDirectory(prefix="xuncha-spill-", dir=temp_dir)
-        self._con.execute("SET temp_directory = ?", [self._temp.name])
+        self._con.execute("SET temp_directory = ?", [str(Path(self._temp.name) / "spill")])
         self._tables: dict[str, pa.Table] = {}
 
     def register(self, name: str, table: pa.Table) -> None:

@@ -63,9 +63,9 @@ def build_graph(bundle: Bundle, engine: Engine) -> GraphBuild:
     engine.register("member_nodes", members.nodes)
     engine.register("positions_x", members.positions)
     out.readings = _resolve_terms(engine, out.problems)
-    engine.register("term_map", _term_map(out.readings))
-    virtual = _expand_complex(engine, out.readings)
-    _register_virtual(engine, virtual)
+    engine.register("term_map", term_map_table(out.readings))
+    virtual = expand_complex(engine, out.readings)
+    register_virtual(engine, virtual)
     _make_nodes(engine)
     _make_edges(engine)
     out.stats = _stats(engine)
@@ -104,23 +104,28 @@ def _column(table: pa.Table, name: str, typ: pa.DataType) -> pa.Array:
 def _kin_rows(bundle: Bundle, member_rows: pa.Table) -> pa.Table:
     parts = [member_rows.cast(KIN_ROW_SCHEMA)]
     if bundle.has("kinship"):
-        t = bundle.table("kinship")
-        parts.insert(
-            0,
-            pa.table(
-                {f.name: _column(t, f.name, f.type) for f in KIN_ROW_SCHEMA},
-                schema=KIN_ROW_SCHEMA,
-            ),
-        )
+        parts.insert(0, kinship_rows(bundle.table("kinship")))
     return pa.concat_tables(parts)
 
 
+def kinship_rows(t: pa.Table) -> pa.Table:
+    """A loaded ``kinship`` table in the shape of kin rows."""
+    return pa.table({f.name: _column(t, f.name, f.type) for f in KIN_ROW_SCHEMA}, schema=KIN_ROW_SCHEMA)
+
+
+TERM_FIRST = """SELECT k.relation AS term, p.gender AS ego_gender, min(k._source) AS first
+           FROM {rows} k LEFT JOIN persons p ON p.person_key = k.person
+           WHERE k.relation IS NOT NULL GROUP BY ALL"""
+
+
 def _resolve_terms(engine: Engine, problems: list[Problem]) -> dict[tuple[str, str | None], Reading | None]:
-    pairs = engine.arrow(
-        """SELECT k.relation AS term, p.gender AS ego_gender, min(k._source) AS first
-           FROM kin_rows k LEFT JOIN persons p ON p.person_key = k.person
-           WHERE k.relation IS NOT NULL GROUP BY ALL ORDER BY ALL"""
-    ).to_pylist()
+    pairs = engine.arrow(f"{TERM_FIRST.format(rows='kin_rows')} ORDER BY ALL").to_pylist()
+    return read_terms(pairs, problems)
+
+
+def read_terms(pairs: list[dict[str, Any]], problems: list[Problem]) -> dict[tuple[str, str | None], Reading | None]:
+    """The reading of each (term, ego_gender, first source) row, in order; a problem per
+    unknown or ambiguous term."""
     readings: dict[tuple[str, str | None], Reading | None] = {}
     for row in pairs:
         key = (row["term"], row["ego_gender"])
@@ -160,7 +165,7 @@ def _term_problem(reading: Reading | None, row: dict[str, Any], problems: list[P
         )
 
 
-def _term_map(readings: dict[tuple[str, str | None], Reading | None]) -> pa.Table:
+def term_map_table(readings: dict[tuple[str, str | None], Reading | None]) -> pa.Table:
     rows = [
         {
             "term": term,
@@ -187,18 +192,26 @@ def _term_map(readings: dict[tuple[str, str | None], Reading | None]) -> pa.Tabl
 
 _ROWS_WITH_TERMS = """
     SELECT k.*, t.simple, t.term_kind, p.gender AS ego_gender
-    FROM kin_rows k
+    FROM {rows} k
     LEFT JOIN persons p ON p.person_key = k.person
     JOIN term_map t ON t.term = k.relation AND t.ego_gender IS NOT DISTINCT FROM p.gender
     WHERE t.known AND k.person <> k.relative
 """
 
 
-def _expand_complex(engine: Engine, readings: dict[tuple[str, str | None], Reading | None]) -> _Virtual:
-    """Chains of more than one base step become virtual intermediate people."""
-    rows = engine.arrow(f"SELECT * FROM ({_ROWS_WITH_TERMS}) WHERE simple IS NULL ORDER BY _source").to_pylist()
+def expand_complex(
+    engine: Engine,
+    readings: dict[tuple[str, str | None], Reading | None],
+    *,
+    rows_table: str = "kin_rows",
+    first_grp: int = 0,
+) -> _Virtual:
+    """Chains of more than one base step become virtual intermediate people; their groups
+    are numbered from ``first_grp`` in the order of the rows' sources."""
+    query = f"SELECT * FROM ({_ROWS_WITH_TERMS.format(rows=rows_table)}) WHERE simple IS NULL ORDER BY _source"
+    rows = engine.arrow(query).to_pylist()
     virtual = _Virtual()
-    for grp, row in enumerate(rows):
+    for grp, row in enumerate(rows, start=first_grp):
         reading = readings[(row["relation"], row["ego_gender"])]
         assert reading is not None
         _expand_one(virtual, grp, row, reading)
@@ -234,18 +247,20 @@ def _expand_one(virtual: _Virtual, grp: int, row: dict[str, Any], reading: Readi
         current = nxt
 
 
-def _register_virtual(engine: Engine, v: _Virtual) -> None:
+def register_virtual(engine: Engine, v: _Virtual, prefix: str = "") -> None:
+    """Register ``virtual_nodes``, ``virtual_parent``, ``virtual_spouse`` and ``kin_groups``
+    (each name after ``prefix``)."""
     engine.register(
-        "virtual_nodes",
+        f"{prefix}virtual_nodes",
         pa.Table.from_pylist(v.nodes, schema=pa.schema([("key", pa.string()), ("gender", pa.string())])),
     )
     fact = [("grp", pa.int64()), ("source", pa.string()), ("kind", pa.string())]
     engine.register(
-        "virtual_parent",
+        f"{prefix}virtual_parent",
         pa.Table.from_pylist(v.parent, schema=pa.schema([("child", pa.string()), ("parent", pa.string()), *fact])),
     )
     engine.register(
-        "virtual_spouse",
+        f"{prefix}virtual_spouse",
         pa.Table.from_pylist(
             [{"start_date": None, "end_date": None, **s} for s in v.spouse],
             schema=pa.schema(
@@ -254,7 +269,7 @@ def _register_virtual(engine: Engine, v: _Virtual) -> None:
         ),
     )
     engine.register(
-        "kin_groups",
+        f"{prefix}kin_groups",
         pa.Table.from_pylist(
             v.groups,
             schema=pa.schema([("grp", pa.int64())] + [(n, pa.string()) for n in ("term", "chain", "source", "person")]),
@@ -282,8 +297,8 @@ def _make_nodes(engine: Engine) -> None:
     )
 
 
-_FACTS = f"""
-WITH rows AS ({_ROWS_WITH_TERMS}),
+_IDS = """
+WITH rows AS ({rows_with_terms}),
 parent_facts AS (
   SELECT person AS child, relative AS parent, coalesce(kind, term_kind) AS kind,
          NULL::BIGINT AS grp, _source AS source
@@ -292,13 +307,13 @@ parent_facts AS (
   SELECT relative, person, coalesce(kind, term_kind), NULL::BIGINT, _source
   FROM rows WHERE simple = 'child'
   UNION ALL
-  SELECT child, parent, kind, grp, source FROM virtual_parent
+  SELECT child, parent, kind, grp, source FROM {virtual_parent}
 ),
 spouse_facts AS (
   SELECT person AS a, relative AS b, NULL::BIGINT AS grp, _source AS source, start_date, end_date
   FROM rows WHERE simple = 'spouse'
   UNION ALL
-  SELECT a, b, grp, source, start_date, end_date FROM virtual_spouse
+  SELECT a, b, grp, source, start_date, end_date FROM {virtual_spouse}
 ),
 directed AS (
   SELECT child AS src, parent AS dst, 'u' AS step, kind, grp, source,
@@ -310,7 +325,22 @@ ids AS (
   SELECT a.node_id AS s_id, b.node_id AS d_id, d.step, d.kind, d.grp, d.source,
          d.start_date, d.end_date
   FROM directed d JOIN nodes a ON a.key = d.src JOIN nodes b ON b.key = d.dst
-),
+)"""
+
+
+def ids_sql(
+    rows: str = "kin_rows", virtual_parent: str = "virtual_parent", virtual_spouse: str = "virtual_spouse"
+) -> str:
+    """A ``WITH`` clause ending in ``ids``: every directed kin fact of ``rows`` and the
+    virtual facts, as node ids (``s_id``, ``d_id``, ``step``, ``kind``, ``grp``, ``source``, dates)."""
+    return _IDS.format(
+        rows_with_terms=_ROWS_WITH_TERMS.format(rows=rows),
+        virtual_parent=virtual_parent,
+        virtual_spouse=virtual_spouse,
+    )
+
+
+CANON_GROUP = """,
 canon AS (  -- one undirected fact per pair and step, with all its sources
   SELECT
     CASE WHEN step = 's' AND s_id > d_id THEN d_id ELSE s_id END AS a_id,
@@ -320,11 +350,12 @@ canon AS (  -- one undirected fact per pair and step, with all its sources
     min(start_date) AS start_date,
     CASE WHEN bool_or(end_date IS NULL) THEN NULL ELSE max(end_date) END AS end_date
   FROM ids GROUP BY 1, 2, 3
-),
+)"""
+
+NUMBERED = """,
 numbered AS (  -- edge ids from the pair itself: unique, stable, no global sort
   SELECT c.* REPLACE (list_sort(c.sources) AS sources),
-         (c.a_id::BIGINT * (SELECT count(*) FROM nodes) + c.b_id) * 2
-           + (c.step = 's')::BIGINT AS k,
+         {k} AS k,
          CASE WHEN c.step = 's' THEN least(
            c.end_date, na.death_date, nb.death_date,
            CASE WHEN na.deceased_undated OR nb.deceased_undated THEN DATE '0001-01-01' END)
@@ -334,18 +365,27 @@ numbered AS (  -- edge ids from the pair itself: unique, stable, no global sort
 """
 
 
+CANON = CANON_GROUP + NUMBERED
+
+PAIR_K = "(c.a_id::BIGINT * (SELECT count(*) FROM nodes) + c.b_id) * 2 + (c.step = 's')::BIGINT"
+
+EDGE_ROWS = """
+SELECT (2 * k)::BIGINT AS edge_id, a_id AS src, b_id AS dst, step, kind, grp,
+       start_date, end_date, ends, sources FROM numbered
+UNION ALL
+SELECT (2 * k + 1)::BIGINT, b_id, a_id, CASE step WHEN 'u' THEN 'd' ELSE step END,
+       kind, grp, start_date, end_date, ends, sources FROM numbered
+"""
+
+
 def _make_edges(engine: Engine) -> None:
-    engine.create(
-        "edges",
-        _FACTS
-        + """
-        SELECT (2 * k)::BIGINT AS edge_id, a_id AS src, b_id AS dst, step, kind, grp,
-               start_date, end_date, ends, sources FROM numbered
-        UNION ALL
-        SELECT (2 * k + 1)::BIGINT, b_id, a_id, CASE step WHEN 'u' THEN 'd' ELSE step END,
-               kind, grp, start_date, end_date, ends, sources FROM numbered
-        """,
-    )
+    """``facts`` (every directed fact as node ids), then ``edge_pairs`` (one per pair and step),
+    then ``edges``: three statements, not one, so that each can spill under a memory limit
+    (as one statement it ran out of memory at 5M persons with a 4 GB limit)."""
+    engine.create("facts", ids_sql() + " SELECT * FROM ids")
+    engine.create("edge_pairs", "WITH ids AS (SELECT DISTINCT * FROM facts)" + CANON_GROUP + " SELECT * FROM canon")
+    engine.create("edges", "WITH canon AS (SELECT * FROM edge_pairs)" + NUMBERED.format(k=PAIR_K) + EDGE_ROWS)
+    engine.execute("DROP TABLE IF EXISTS edge_pairs")
 
 
 def _stats(engine: Engine) -> dict[str, int]:

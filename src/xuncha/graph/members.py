@@ -84,21 +84,30 @@ def link_members(bundle: Bundle, engine: Engine, problems: list[Problem]) -> Mem
     positions = _positions(bundle)
     if not bundle.has("family_members"):
         return Members(ROW_SCHEMA.empty_table(), MEMBER_NODE_SCHEMA.empty_table(), positions, 0, 0)
-    fm = bundle.table("family_members")
+    linker = link_rows(bundle.table("family_members"), engine, _unit_matcher(bundle), "positions", problems)
+    return linker.result(positions)
+
+
+def link_rows(fm: pa.Table, engine: Engine, units: UnitMatcher, held_from: str, problems: list[Problem]) -> _Linker:
+    """Link the form rows ``fm`` (in order) against the engine's ``persons``; ``held_from``
+    names the table of positions already held (``person``, ``unit``)."""
     fm = fm.append_column("idx", pa.array(range(fm.num_rows), pa.int64()))
     for col in ("birth_month", "id_number", "employer_title"):
         if col not in fm.column_names:
             fm = fm.append_column(col, pa.nulls(fm.num_rows, pa.string()))
     engine.register("fm", fm)
-    candidates = {r["idx"]: r for r in engine.arrow(_CANDIDATES).to_pylist()}
-    keys = set(engine.arrow("SELECT person_key FROM persons").column(0).to_pylist())
-    genders = _cadre_genders(engine)
-    units = _unit_matcher(bundle)
-    held = _held(positions)
-    linker = _Linker(keys, candidates, genders, units, held, problems)
+    engine.create("fm_candidates", _CANDIDATES)
+    candidates = {r["idx"]: r for r in engine.arrow("SELECT * FROM fm_candidates").to_pylist()}
+    keys = set(
+        engine.arrow("SELECT person_key FROM persons WHERE person_key IN (SELECT id_number FROM fm)")
+        .column(0)
+        .to_pylist()
+    )
+    held = _held(engine, held_from)
+    linker = _Linker(keys, candidates, _cadre_genders(engine), units, held, problems)
     for row in fm.to_pylist():
         linker.add(row)
-    return linker.result(positions)
+    return linker
 
 
 def _cadre_genders(engine: Engine) -> dict[str, str | None]:
@@ -109,19 +118,23 @@ def _cadre_genders(engine: Engine) -> dict[str, str | None]:
 def _unit_matcher(bundle: Bundle) -> UnitMatcher:
     if not bundle.has("units"):
         return UnitMatcher([])
-    t = bundle.table("units")
+    return unit_matcher(bundle.table("units"))
+
+
+def unit_matcher(t: pa.Table) -> UnitMatcher:
+    """The matcher of employer texts over a ``units`` table."""
     region = t.column("region").to_pylist() if "region" in t.column_names else [None] * t.num_rows
     return UnitMatcher(zip(t.column("unit_id").to_pylist(), t.column("name").to_pylist(), region, strict=True))
 
 
-def _held(positions: pa.Table) -> set[tuple[str, str]]:
-    return set(
-        zip(
-            positions.column("person").to_pylist(),
-            positions.column("unit").to_pylist(),
-            strict=True,
-        )
+def _held(engine: Engine, table: str) -> set[tuple[str, str]]:
+    """The (person, unit) pairs held by anyone a form row may be linked to: by ID number or
+    by name and birth month (no one else's positions are ever looked up)."""
+    rows = engine.arrow(
+        f"""SELECT DISTINCT person, unit FROM {table} WHERE person IN (
+              SELECT id_number FROM fm UNION SELECT unnest(by_name) FROM fm_candidates)"""
     )
+    return set(zip(rows.column("person").to_pylist(), rows.column("unit").to_pylist(), strict=True))
 
 
 class _Linker:

@@ -7,7 +7,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xuncha.bundle.problems import BundleError
 from xuncha.engine.base import EngineError, EngineOptions
@@ -21,6 +21,9 @@ from xuncha.screening.output import (
 )
 from xuncha.screening.run import ScreenResult, screen
 
+if TYPE_CHECKING:
+    from xuncha.screening.incremental import Outcome
+
 
 def screen_command(
     bundle_path: Path,
@@ -31,9 +34,12 @@ def screen_command(
     strict: bool,
     out: Path,
     engine: EngineOptions | None = None,
+    incremental: Path | None = None,
 ) -> int:
     from xuncha.bundle.load import load_bundle
 
+    if incremental is not None:
+        return _incremental_command(bundle_path, round_id, stage, policy, strict, out, engine, incremental)
     started = time.perf_counter()
     try:
         rules = load_policy(policy)
@@ -83,3 +89,64 @@ def _report(result: ScreenResult, doc: dict[str, Any], out: Path, seconds: float
             f"{len(result.problems)} input problems listed in summary.json"
         )
     print(f"结果已写入 / written: {out / 'conflicts.jsonl'}, {out / 'conflicts.xlsx'}, {out / 'summary.json'}")
+
+
+def _incremental_command(
+    bundle_path: Path,
+    round_id: str,
+    stage: str,
+    policy: Path | None,
+    strict: bool,
+    out: Path,
+    engine: EngineOptions | None,
+    state_dir: Path,
+) -> int:
+    from xuncha.screening.incremental import finish, screen_with_state, write_changes
+    from xuncha.screening.state import run_key
+
+    if engine is not None and engine.name != "duckdb":
+        print(
+            "错误 / error: 增量审查的状态保存在 DuckDB 中，不能与 --engine spark 同用 / "
+            "--incremental keeps its state in DuckDB and cannot run with --engine spark",
+            file=sys.stderr,
+        )
+        return 1
+    stages = [1, 2, 3] if stage == "all" else [int(stage)]
+    try:
+        rules = load_policy(policy)
+        key = run_key(bundle_path, round_id, stages, policy, strict)
+        outcome = screen_with_state(
+            bundle_path, round_id, rules, key, state_dir, memory_limit=engine.memory_limit if engine else None
+        )
+    except (BundleError, PolicyError, EngineError) as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        started = time.perf_counter()
+        doc = write_outputs(outcome.result, out)
+        write_changes(outcome.result.engine, out / "changes.jsonl")
+        writing = time.perf_counter() - started
+        _report(outcome.result, doc, out, outcome.screen_seconds)
+        _report_incremental(outcome, writing)
+    finally:
+        finish(outcome)
+    return 0
+
+
+def _report_incremental(outcome: Outcome, writing: float) -> None:
+    if outcome.incremental:
+        tables = "、".join(outcome.changed) or "无 none"
+        rows = "，".join(
+            f"{t} +{outcome.delta.added.get(t, 0)}/-{outcome.delta.removed.get(t, 0)}" for t in outcome.changed
+        )
+        print(f"增量审查 / incremental: 变化的表 changed tables: {tables}（{rows or '无变化 no change'}）")
+        print(f"  重新审查巡察干部 {outcome.rescreened} 人 / inspectors re-screened: {outcome.rescreened}")
+    else:
+        zh, en = outcome.reason or ("", "")
+        print(f"全量审查 / full screen: {zh} / {en}")
+    print(
+        f"  关系新增 {outcome.added} 条、消失 {outcome.removed} 条 / "
+        f"conflicts added {outcome.added}, removed {outcome.removed}"
+    )
+    print(f"  审查用时 {outcome.screen_seconds:.3f} 秒 / re-screen time {outcome.screen_seconds:.3f} s")
+    print(f"  写出结果用时 {writing:.3f} 秒 / output writing time {writing:.3f} s（含 changes.jsonl）")

@@ -90,3 +90,63 @@ def derive_kin_ties(engine: Engine, *, inspectors: str, counterparts: str, on: d
     _walks(engine, "kin_bwd", counterparts, reach.max_steps // 2, on)
     statutory = ", ".join(f"'{c}'" for c in sorted(STATUTORY))
     engine.create("kin_ties", _JOIN.format(statutory=statutory))
+
+
+# The order a full build gives edge ids: node ids follow (origin, key), an edge's id follows
+# (child or first spouse, parent or second spouse, spouse?, reversed?). Ranking edges by these
+# keys breaks ties exactly as a full run does, whatever ids a patched graph gave them.
+_EDGE_ORDER = """
+WITH e AS (
+  SELECT e.edge_id, e.step,
+         CASE ns.origin WHEN 'person' THEN 0 WHEN 'member' THEN 1 ELSE 2 END AS os, ns.key AS ks,
+         CASE nd.origin WHEN 'person' THEN 0 WHEN 'member' THEN 1 ELSE 2 END AS od, nd.key AS kd
+  FROM edges e SEMI JOIN (SELECT DISTINCT unnest(edges) AS edge_id FROM kin_found) w ON w.edge_id = e.edge_id
+  JOIN nodes ns ON ns.node_id = e.src JOIN nodes nd ON nd.node_id = e.dst),
+o AS (
+  SELECT edge_id, step,
+         step = 'd' OR (step = 's' AND (od < os OR (od = os AND kd < ks))) AS rev, os, ks, od, kd FROM e)
+SELECT edge_id, row_number() OVER (ORDER BY
+    CASE WHEN rev THEN od ELSE os END, CASE WHEN rev THEN kd ELSE ks END,
+    CASE WHEN rev THEN os ELSE od END, CASE WHEN rev THEN ks ELSE kd END,
+    step = 's', rev) AS r
+FROM o
+"""
+
+_FORWARD_BEST = """
+WITH ranked AS (
+  SELECT u.pid, list(o.r ORDER BY u.i) AS ranks
+  FROM (SELECT pid, unnest(edges) AS edge_id, generate_subscripts(edges, 1) AS i FROM kin_found) u
+  JOIN kin_edge_order o USING (edge_id) GROUP BY u.pid),
+best AS (
+  SELECT f.* EXCLUDE (pid), row_number() OVER (
+      PARTITION BY inspector_id, counterpart_id, category ORDER BY length, r.ranks) AS rn
+  FROM kin_found f JOIN ranked r USING (pid)),
+kept AS (SELECT * EXCLUDE (rn) FROM best WHERE rn = 1)
+SELECT k.inspector_id, k.counterpart_id, k.shape, k.edges, k.category, k.length FROM kept k
+WHERE k.category <> 'other_kin' OR NOT EXISTS (
+  SELECT 1 FROM kept s WHERE s.inspector_id = k.inspector_id
+    AND s.counterpart_id = k.counterpart_id AND s.category IN ({statutory}))
+"""
+
+
+def derive_kin_ties_forward(
+    engine: Engine, *, inspectors: str, counterparts: str, on: date, reach: KinReach, into: str
+) -> None:
+    """The rows ``derive_kin_ties`` would give ``inspectors``, found for a few of them by walking
+    the whole reach from the inspectors alone (kin shapes are closed under reversal, so these
+    are the same simple paths), into table ``into``. Ties are broken by the order of edge ids
+    in a full build, so a patched graph with other ids gives the same choice."""
+    shapes, prefixes = shape_tables(reach)
+    engine.register("kin_shapes", shapes)
+    engine.register("kin_prefix", prefixes)
+    _walks(engine, "kin_all", inspectors, reach.max_steps, on)
+    engine.create(
+        "kin_found",
+        f"""SELECT row_number() OVER () AS pid, w.origin AS inspector_id, w.node AS counterpart_id,
+                   w.shape, w.edges, s.category, length(w.shape) AS length
+            FROM kin_all w JOIN kin_shapes s USING (shape)
+            WHERE w.origin <> w.node AND w.node IN ({counterparts})""",
+    )
+    engine.create("kin_edge_order", _EDGE_ORDER)
+    statutory = ", ".join(f"'{c}'" for c in sorted(STATUTORY))
+    engine.create(into, _FORWARD_BEST.format(statutory=statutory))

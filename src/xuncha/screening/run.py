@@ -112,38 +112,57 @@ def screen(
         raise
 
 
+COUNTERPARTS = """SELECT DISTINCT n.node_id FROM nodes n WHERE n.key IN
+                  (SELECT person FROM key_persons UNION SELECT person FROM employees)"""
+
+
 def _screen(engine: Engine, info: RoundInfo, policy: Policy, stages: set[int], graph: GraphBuild) -> ScreenResult:
     setup_round(engine, info, policy)
     derive_kin_ties(
         engine,
         inspectors="SELECT DISTINCT node_id FROM cands",
-        counterparts="""SELECT DISTINCT n.node_id FROM nodes n WHERE n.key IN
-                        (SELECT person FROM key_persons UNION SELECT person FROM employees)""",
+        counterparts=COUNTERPARTS,
         on=info.start_date,
         reach=policy.kin_reach,
     )
+    screen_rules(engine, info, policy, stages)
+    stats = dict(graph.stats)
+    stats.update(counts(engine))
+    return ScreenResult(info, engine, graph.problems, stats)
+
+
+def screen_rules(
+    engine: Engine,
+    info: RoundInfo,
+    policy: Policy,
+    stages: set[int],
+    *,
+    into: str = "conflicts",
+    only: str | None = None,
+) -> None:
+    """Every rule over the round's tables and ``kin_ties``: table ``into`` holds the records.
+    ``only`` (a query returning ``person``) keeps the hits of those inspectors alone."""
     if any(r.kind == "region_native" for r in policy.rules):
         region_matches(engine)
     if any(r.kind == "region_home" and info.mode in r.modes for r in policy.rules):
         home_region_matches(engine)
     pair_rules = [r for r in policy.rules if r.kind not in REGION_KINDS]
     region_rules = [r for r in policy.rules if r.kind in REGION_KINDS]
-    _create_hits(engine, "hits", [q for r in pair_rules if (q := _rule_sql(r, info, policy))], info)
-    _create_hits(engine, "region_hits", [q for r in region_rules if (q := _rule_sql(r, info, policy))], info)
+    _create_hits(engine, "hits", [q for r in pair_rules if (q := _rule_sql(r, info, policy))], info, only)
+    _create_hits(engine, "region_hits", [q for r in region_rules if (q := _rule_sql(r, info, policy))], info, only)
     engine.create("best", _best_sql(stages))
     _render_kin(engine)
     engine.register("rule_bases", _bases(policy))
-    engine.create("conflicts", _CONFLICTS, [info.round_id])
-    stats = dict(graph.stats)
-    stats.update(_counts(engine))
-    return ScreenResult(info, engine, graph.problems, stats)
+    engine.create(into, _CONFLICTS, [info.round_id])
 
 
 REGION_KINDS = ("region_native", "region_home")
 
 
-def _create_hits(engine: Engine, name: str, queries: list[str], info: RoundInfo) -> None:
+def _create_hits(engine: Engine, name: str, queries: list[str], info: RoundInfo, only: str | None) -> None:
     union = " UNION ALL ".join(f"({q})" for q in queries) if queries else _EMPTY_HITS
+    if only is not None:
+        union = f"SELECT * FROM ({union}) WHERE inspector IN ({only})"
     engine.create(name, union, {"round": info.round_id} if "$round" in union else None)
 
 
@@ -272,7 +291,8 @@ def _rule_sql(rule: Rule, info: RoundInfo, policy: Policy) -> str | None:
     return None
 
 
-def _counts(engine: Engine) -> dict[str, int]:
+def counts(engine: Engine) -> dict[str, int]:
+    """The round's counts that a summary reports."""
     row = engine.arrow(
         """SELECT (SELECT count(*) FROM targets) AS targets,
                   (SELECT count(*) FROM cands) AS candidates,

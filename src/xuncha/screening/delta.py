@@ -1,0 +1,337 @@
+"""What changed in a bundle since the saved state, applied to the saved tables and graph.
+
+A changed table file is loaded alone through the bundle loader (persons and units keys come
+from the saved tables), its rows are diffed against the saved copy, and the saved tables
+are patched: core tables replaced, kin rows, cadre-form members, virtual people, facts and
+edges of the rows that went or came. Affected inspectors are named as it goes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from xuncha.bundle.csvfile import read_csv
+from xuncha.bundle.load import _Loader  # the loader's own per-table checks, for one table
+from xuncha.bundle.model import TableData
+from xuncha.bundle.problems import Problem
+from xuncha.bundle.raw import FileProblem, RawTable, file_problem
+from xuncha.bundle.read import read_parquet
+from xuncha.bundle.refs import KeyIndex
+from xuncha.bundle.schema import Table, load_schema
+from xuncha.bundle.xlsxfile import open_workbook, read_sheet
+from xuncha.engine.base import Engine, as_int
+from xuncha.graph.build import (
+    CANON,
+    EDGE_ROWS,
+    TERM_FIRST,
+    expand_complex,
+    ids_sql,
+    kinship_rows,
+    read_terms,
+    register_virtual,
+    term_map_table,
+)
+from xuncha.graph.complete import complete
+from xuncha.graph.members import MEMBER_NODE_SCHEMA, POSITION_SCHEMA, ROW_SCHEMA, link_rows, unit_matcher
+
+CORE_TRACKED = ("inspectors", "declarations", "objections")
+GRAPH_TRACKED = ("kinship", "family_members")
+TRACKED = CORE_TRACKED + GRAPH_TRACKED
+_NAMES = {"inspectors": "person", "declarations": "inspector", "objections": "inspector"}
+
+
+@dataclass
+class Delta:
+    """What a change did: rows added and removed per table, affected inspectors, problems."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+    problems: dict[str, list[Problem]] = field(default_factory=dict)  # by table
+    member_problems: list[Problem] = field(default_factory=list)
+    removed_member_rows: set[str] = field(default_factory=set)  # sources of form rows that went
+
+
+def load_table(root: Path, name: str, path: Path, engine: Engine) -> tuple[TableData | None, list[Problem]]:
+    """One table file through the bundle loader, person and unit keys from the saved tables."""
+    schema = load_schema()
+    table = schema.table(name)
+    try:
+        raw = _read(path, table)
+    except FileProblem as exc:
+        return None, [file_problem(table, path.name, (exc.reason_zh, exc.reason_en))]
+    loader = _Loader(root, schema, [])
+    loader.persons = _index(engine, "SELECT person_key AS k, person_id AS f FROM persons")
+    loader.units = _index(engine, "SELECT unit_id AS k, unit_id AS f FROM units")
+    loader.load(raw)
+    return loader.bundle.tables.get(name), loader.bundle.problems
+
+
+def _read(path: Path, table: Table) -> RawTable:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        book = open_workbook(path)
+        try:
+            named = [s for s in book.worksheets if s.title in table.spellings()]
+            return read_sheet(named[0] if named else book.worksheets[0], table, path.name)
+        finally:
+            book.close()
+    if suffix == ".parquet":
+        return read_parquet(path, table, path.name)
+    return read_csv(path, table, path.name)
+
+
+def _index(engine: Engine, query: str) -> KeyIndex:
+    t = engine.arrow(query)
+    keys = t.column("k").combine_chunks()
+    return KeyIndex.of([(keys, keys), (t.column("f").combine_chunks(), keys)])
+
+
+def _columns(engine: Engine, table: str) -> list[str]:
+    return [str(r["column_name"]) for r in engine.arrow(f"DESCRIBE {table}").to_pylist()]
+
+
+def _cols(engine: Engine, table: str) -> str:
+    return ", ".join(f'"{c}"' for c in _columns(engine, table))
+
+
+def shape_differs(engine: Engine, stored: str, new: pa.Table) -> bool:
+    return set(_columns(engine, stored)) != set(new.column_names)
+
+
+def apply_core(engine: Engine, name: str, data: pa.Table, delta: Delta) -> None:
+    """Replace a saved core table; the inspectors its added and removed rows name are affected."""
+    new = complete(name, data)
+    engine.register("new_rows", new)
+    cols = _cols(engine, name)
+    who = _NAMES[name]
+    engine.create(
+        "changed_rows",
+        f"""SELECT 'added' AS change, {cols} FROM (SELECT {cols} FROM new_rows EXCEPT ALL SELECT {cols} FROM {name})
+            UNION ALL
+            SELECT 'removed', {cols} FROM (SELECT {cols} FROM {name} EXCEPT ALL SELECT {cols} FROM new_rows)""",
+    )
+    engine.execute(f"INSERT INTO affected SELECT DISTINCT {who} FROM changed_rows WHERE {who} IS NOT NULL")
+    _count(engine, name, delta)
+    engine.create(name, f"SELECT {cols} FROM new_rows")
+
+
+def _count(engine: Engine, name: str, delta: Delta) -> None:
+    rows = engine.arrow("SELECT change, count(*) AS n FROM changed_rows GROUP BY change").to_pylist()
+    got = {r["change"]: int(r["n"]) for r in rows}
+    delta.added[name] = got.get("added", 0)
+    delta.removed[name] = got.get("removed", 0)
+
+
+def diff_kinship(engine: Engine, data: pa.Table, delta: Delta) -> tuple[list[str], pa.Table]:
+    """(sources of kinship rows that went, kin rows of rows that came)."""
+    engine.register("new_rows", data)
+    cols = _cols(engine, "src_kinship")
+    engine.create(
+        "changed_rows",
+        f"""SELECT 'added' AS change, * FROM (SELECT {cols} FROM new_rows EXCEPT ALL SELECT {cols} FROM src_kinship)
+            UNION ALL
+            SELECT 'removed', * FROM (SELECT {cols} FROM src_kinship EXCEPT ALL SELECT {cols} FROM new_rows)""",
+    )
+    _count(engine, "kinship", delta)
+    removed = engine.arrow("SELECT _source FROM changed_rows WHERE change = 'removed'").column(0).to_pylist()
+    added = engine.arrow(f"SELECT {cols} FROM changed_rows WHERE change = 'added' ORDER BY _row")
+    engine.create("src_kinship", f"SELECT {cols} FROM new_rows")
+    return [str(s) for s in removed], kinship_rows(added)
+
+
+def diff_members(engine: Engine, data: pa.Table, delta: Delta) -> tuple[list[str], pa.Table]:
+    """Form rows are linked in order (an earlier row's employer helps tell later namesakes
+    apart), so every row from the first that differs on is taken out and linked again:
+    (sources of form rows that went, form rows that came)."""
+    engine.register("new_rows", data)
+    cols = _cols(engine, "src_family_members")
+    first = engine.scalar(
+        f"""SELECT min(_row) FROM (
+              (SELECT {cols} FROM new_rows EXCEPT ALL SELECT {cols} FROM src_family_members)
+              UNION ALL
+              (SELECT {cols} FROM src_family_members EXCEPT ALL SELECT {cols} FROM new_rows))"""
+    )
+    m = as_int(first) if first is not None else None
+    if m is None:
+        removed: list[str] = []
+        added = data.schema.empty_table()
+    else:
+        removed = [str(s) for s in _sources(engine, f"SELECT _source FROM src_family_members WHERE _row >= {m}")]
+        added = engine.arrow(f"SELECT {cols} FROM new_rows WHERE _row >= {m} ORDER BY _row")
+    delta.added["family_members"], delta.removed["family_members"] = added.num_rows, len(removed)
+    engine.create("src_family_members", f"SELECT {cols} FROM new_rows")
+    return removed, added
+
+
+def _sources(engine: Engine, query: str) -> list[object]:
+    values: list[object] = engine.arrow(query).column(0).to_pylist()
+    return values
+
+
+@dataclass
+class GraphChange:
+    """The kin rows and form rows that went and came."""
+
+    removed_sources: list[str]  # kin rows (kinship rows and form rows) that went
+    removed_forms: list[str]  # form rows that went
+    kin_rows: pa.Table  # kinship rows that came (kin-row shape)
+    forms: pa.Table | None  # form rows that came (loaded shape)
+
+
+def apply_graph(engine: Engine, change: GraphChange, reach: int, delta: Delta) -> None:
+    """Patch kin rows, members, positions, virtual people, nodes, facts and edges; put every
+    inspector within ``reach`` steps of a touched node into ``affected``."""
+    engine.register("gone_sources", pa.table({"source": pa.array(change.removed_sources, pa.string())}))
+    engine.create("touched", "SELECT NULL::INTEGER AS node_id WHERE false")
+    _remove(engine, change)
+    members = _link(engine, change.forms, delta)
+    engine.register("new_kin_rows", pa.concat_tables([change.kin_rows, members.rows.cast(ROW_SCHEMA)]))
+    engine.execute("INSERT INTO kin_rows SELECT * FROM new_kin_rows")
+    _add_terms(engine)
+    _add_nodes(engine, members.nodes)
+    _add_positions(engine, members.positions)
+    engine.execute(
+        f"INSERT INTO facts {ids_sql('new_kin_rows', 'new_virtual_parent', 'new_virtual_spouse')} SELECT * FROM ids"
+    )
+    engine.execute(
+        f"""INSERT INTO facts_touched {ids_sql("new_kin_rows", "new_virtual_parent", "new_virtual_spouse")}
+            SELECT * FROM ids"""
+    )
+    _rebuild_edges(engine)
+    _affected_by_reach(engine, reach)
+
+
+def _remove(engine: Engine, change: GraphChange) -> None:
+    """Take out what the rows that went made: facts, virtual people, members, positions."""
+    gone = "(SELECT source FROM gone_sources)"
+    engine.create("facts_touched", f"SELECT * FROM facts WHERE source IN {gone}")
+    engine.execute(f"DELETE FROM facts WHERE source IN {gone}")
+    forms = pa.array(change.removed_forms, pa.string())
+    engine.register("gone_forms", pa.table({"source": forms}))
+    engine.execute(
+        """INSERT INTO touched SELECT n.node_id FROM positions_x p JOIN nodes n ON n.key = p.person
+           WHERE p._source IN (SELECT source FROM gone_forms)"""
+    )
+    _positions_touch(engine, "(SELECT * FROM positions_x WHERE _source IN (SELECT source FROM gone_forms))")
+    engine.execute("DELETE FROM positions_x WHERE _source IN (SELECT source FROM gone_forms)")
+    engine.execute("DELETE FROM member_nodes WHERE key IN (SELECT 'FM:' || source FROM gone_forms)")
+    engine.execute(f"DELETE FROM kin_rows WHERE _source IN {gone}")
+    engine.execute(f"DELETE FROM kin_groups_all WHERE source IN {gone}")
+    engine.execute(
+        f"""DELETE FROM nodes WHERE (origin = 'member' AND key IN (SELECT 'FM:' || source FROM gone_forms))
+              OR (origin = 'virtual' AND regexp_replace(key, '^~(.*)#[0-9]+$', '\\1') IN {gone})"""
+    )
+
+
+@dataclass
+class _Members:
+    rows: pa.Table
+    nodes: pa.Table
+    positions: pa.Table
+
+
+def _link(engine: Engine, forms: pa.Table | None, delta: Delta) -> _Members:
+    """Member linking for the form rows that came, against the saved persons and positions."""
+    if forms is None or forms.num_rows == 0:
+        return _Members(ROW_SCHEMA.empty_table(), MEMBER_NODE_SCHEMA.empty_table(), POSITION_SCHEMA.empty_table())
+    units = unit_matcher(engine.arrow("SELECT unit_id, name, region FROM units"))
+    linker = link_rows(forms, engine, units, "positions_x", delta.member_problems)
+    return _Members(
+        pa.Table.from_pylist(linker.rows, schema=ROW_SCHEMA),
+        pa.Table.from_pylist(linker.nodes, schema=MEMBER_NODE_SCHEMA),
+        pa.Table.from_pylist(linker.positions, schema=POSITION_SCHEMA),
+    )
+
+
+def _add_terms(engine: Engine) -> None:
+    """Readings of terms not met before; the virtual people of the new complex rows."""
+    pairs = engine.arrow(TERM_FIRST.format(rows="new_kin_rows") + " ORDER BY ALL").to_pylist()
+    readings = read_terms(pairs, [])
+    known = {(r["term"], r["ego_gender"]) for r in engine.arrow("SELECT term, ego_gender FROM term_map").to_pylist()}
+    fresh = {k: v for k, v in readings.items() if k not in known}
+    if fresh:
+        engine.register("fresh_terms", term_map_table(fresh))
+        engine.execute("INSERT INTO term_map SELECT * FROM fresh_terms")
+    first = as_int(engine.scalar("SELECT coalesce(max(grp), -1) + 1 FROM kin_groups_all"))
+    virtual = expand_complex(engine, readings, rows_table="new_kin_rows", first_grp=first)
+    register_virtual(engine, virtual, prefix="new_")
+    engine.execute("INSERT INTO kin_groups_all SELECT * FROM new_kin_groups")
+
+
+def _add_nodes(engine: Engine, members: pa.Table) -> None:
+    engine.register("new_member_nodes", members)
+    engine.execute("INSERT INTO member_nodes SELECT * FROM new_member_nodes")
+    engine.execute(
+        """INSERT INTO nodes
+           SELECT ((SELECT coalesce(max(node_id), -1) FROM nodes) + row_number() OVER (ORDER BY o, key))::INTEGER,
+                  key, name, gender, NULL::DATE, NULL::DATE, undated, origin
+           FROM (SELECT key, name, gender, deceased AS undated, 'member' AS origin, 1 AS o FROM new_member_nodes
+                 UNION ALL
+                 SELECT key, NULL, gender, false, 'virtual', 2 FROM new_virtual_nodes)"""
+    )
+
+
+def _add_positions(engine: Engine, positions: pa.Table) -> None:
+    engine.register("new_positions", positions)
+    engine.execute("INSERT INTO positions_x SELECT * FROM new_positions")
+    engine.execute("INSERT INTO touched SELECT n.node_id FROM new_positions p JOIN nodes n ON n.key = p.person")
+    _positions_touch(engine, "new_positions")
+
+
+def _positions_touch(engine: Engine, rows: str) -> None:
+    """A position that came or went changes who works with whom (inspectors at the same
+    unit) and what a declared person's units are (inspectors who declared the person)."""
+    engine.execute(
+        f"""INSERT INTO affected
+            SELECT p.person FROM positions_x p JOIN {rows} r ON r.unit = p.unit
+            WHERE p.person IN (SELECT person FROM inspectors)
+            UNION SELECT d.inspector FROM declarations d JOIN {rows} r ON r.person = d.counterpart"""
+    )
+
+
+_PAIR = """CASE WHEN step = 's' AND s_id > d_id THEN d_id ELSE s_id END AS a_id,
+           CASE WHEN step = 's' AND s_id > d_id THEN s_id ELSE d_id END AS b_id, step"""
+
+
+def _rebuild_edges(engine: Engine) -> None:
+    """Edges of every pair whose facts changed are made again from all their facts; a pair
+    that had an edge keeps its id, a new pair gets a fresh one."""
+    engine.create("pairs_touched", f"SELECT DISTINCT {_PAIR} FROM facts_touched")
+    engine.execute("INSERT INTO touched SELECT a_id FROM pairs_touched UNION SELECT b_id FROM pairs_touched")
+    engine.create(
+        "old_k",
+        """SELECT e.src AS a_id, e.dst AS b_id, e.step, e.edge_id // 2 AS k FROM edges e
+           JOIN pairs_touched p ON e.src = p.a_id AND e.dst = p.b_id AND e.step = p.step
+           WHERE e.edge_id % 2 = 0""",
+    )
+    base = as_int(engine.scalar("SELECT coalesce(max(edge_id), 0) // 2 + 1 FROM edges"))
+    engine.execute("DELETE FROM edges WHERE edge_id // 2 IN (SELECT k FROM old_k)")
+    k = (
+        "coalesce((SELECT o.k FROM old_k o WHERE o.a_id = c.a_id AND o.b_id = c.b_id AND o.step = c.step), "
+        f"{base} + row_number() OVER (ORDER BY c.a_id, c.b_id, c.step))"
+    )
+    ids = """WITH ids AS (SELECT f.* FROM facts f
+                 SEMI JOIN pairs_touched p ON p.a_id = (CASE WHEN f.step = 's' AND f.s_id > f.d_id THEN f.d_id
+                                                          ELSE f.s_id END)
+                   AND p.b_id = (CASE WHEN f.step = 's' AND f.s_id > f.d_id THEN f.s_id ELSE f.d_id END)
+                   AND p.step = f.step)"""
+    engine.execute(f"INSERT INTO edges {ids}{CANON.format(k=k)}{EDGE_ROWS}")
+
+
+def _affected_by_reach(engine: Engine, reach: int) -> None:
+    """Every inspector within ``reach`` steps (any edges) of a touched node."""
+    engine.create("reach_0", "SELECT DISTINCT node_id FROM touched WHERE node_id IS NOT NULL")
+    for k in range(1, reach + 1):
+        engine.create(
+            f"reach_{k}",
+            f"""SELECT DISTINCT e.dst AS node_id FROM reach_{k - 1} r JOIN edges e ON e.src = r.node_id
+                WHERE e.dst NOT IN (SELECT node_id FROM reach_{k - 1})""",
+        )
+    union = " UNION ".join(f"SELECT node_id FROM reach_{k}" for k in range(reach + 1))
+    engine.execute(
+        f"""INSERT INTO affected SELECT n.key FROM nodes n WHERE n.node_id IN ({union})
+            AND n.key IN (SELECT person FROM inspectors)"""
+    )

@@ -17,14 +17,16 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -41,6 +43,19 @@ class Measured:
     seconds: float
     peak_mb: float
     spill_mb: float
+    stages: dict[str, float] = field(default_factory=dict)  # the command's own timed stages
+
+
+STAGE_LINE = re.compile(r"^\s+\[\d+(?:/\d+)?\] (.+?) / .+?：([\d.]+) 秒 s$")
+
+
+def stage_times(output: str) -> dict[str, float]:
+    """The stages a command reported on stderr (``  [k/n] 名称 / name：12.3 秒 s``)."""
+    found = {}
+    for line in output.splitlines():
+        if m := STAGE_LINE.match(line):
+            found[m.group(1)] = float(m.group(2))
+    return found
 
 
 def folder_mb(path: Path) -> float:
@@ -77,7 +92,7 @@ def run(args: list[str], spill_root: Path) -> Measured:
     watcher.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"command failed: {' '.join(args)}\n{output.decode('utf-8', 'replace')[-3000:]}")
-    return Measured(seconds, usage.ru_maxrss / 1024, largest[0])
+    return Measured(seconds, usage.ru_maxrss / 1024, largest[0], stage_times(output.decode("utf-8", "replace")))
 
 
 def measure(bundle: Path, out: Path, engine: list[str]) -> dict[str, Measured]:
@@ -89,7 +104,7 @@ def measure(bundle: Path, out: Path, engine: list[str]) -> dict[str, Measured]:
     return {"screen": run(screen, spill), "compare": run(compare, spill)}
 
 
-def recorded(path: Path) -> dict[str, dict[str, dict[str, float]]]:
+def recorded(path: Path) -> dict[str, dict[str, dict[str, Any]]]:
     """Earlier measurements by run label (``size engine limit``), kept so sizes can be run apart."""
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
@@ -110,9 +125,11 @@ def measured(path: Path, label: str, reuse: bool, work: Callable[[], dict[str, M
 def show(label: str, results: dict[str, Measured]) -> None:
     for step, m in results.items():
         print(
-            f"  {label:<22} {step:<8} {m.seconds:8.1f} s   peak {m.peak_mb:8,.0f} MB   spill {m.spill_mb:8,.0f} MB",
+            f"  {label:<22} {step:<8} {m.seconds:8.1f} s   peak {m.peak_mb:8,.0f} MB   temp disk {m.spill_mb:8,.0f} MB",
             flush=True,
         )
+        if m.stages:
+            print("      " + "; ".join(f"{name} {t:.1f} s" for name, t in m.stages.items()), flush=True)
 
 
 def growth(sizes: list[int], table: dict[int, dict[str, Measured]]) -> None:

@@ -139,3 +139,21 @@ def test_policy_file_changes_severity(tmp_path: Path) -> None:
     out = _screen(tmp_path, "R1", "--policy", str(policy))
     region = [r for r in _read(out / "conflicts.jsonl") if r["rule"] == "REGION-NATIVE"]
     assert region and all(r["severity"] == "must" for r in region)
+
+
+def test_each_stage_is_reported_with_its_time(tmp_path: Path) -> None:
+    """``screen`` shows its eight stages (a bar on a terminal, timed lines elsewhere) on stderr."""
+    result = CliRunner().invoke(main, ["screen", str(DATA / "county"), "--round", "R1", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    stages = [line.split("：")[0] for line in result.stderr.splitlines() if line.startswith("  [")]
+    assert stages == [
+        "  [1/8] 读取数据包 / loading the bundle",
+        "  [2/8] 关联干部表家庭成员 / linking cadre-form members",
+        "  [3/8] 识别亲属称谓 / reading kinship terms",
+        "  [4/8] 生成关系图 / building the graph",
+        "  [5/8] 确定巡察对象、关键人员和审查人员 / targets, key persons and inspectors",
+        "  [6/8] 推导亲属关系 / deriving kin ties",
+        "  [7/8] 套用回避规则 / applying the recusal rules",
+        "  [8/8] 写出结果 / writing the results",
+    ]
+    assert "回避审查完成" in result.stdout and "回避审查完成" not in result.stderr

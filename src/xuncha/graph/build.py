@@ -31,6 +31,7 @@ from xuncha.graph.chains import base_steps
 from xuncha.graph.complete import complete
 from xuncha.graph.members import ROW_SCHEMA, link_members
 from xuncha.graph.terms import Reading, resolve_term
+from xuncha.progress import stage
 
 KIN_ROW_SCHEMA = ROW_SCHEMA  # cadre-form rows and kinship rows share one shape
 
@@ -57,18 +58,21 @@ class _Virtual:
 def build_graph(bundle: Bundle, engine: Engine) -> GraphBuild:
     """Register the bundle's tables in ``engine`` and build nodes and edges."""
     out = GraphBuild()
-    _register_core(bundle, engine)
-    members = link_members(bundle, engine, out.problems)
-    engine.register("kin_rows", _kin_rows(bundle, members.rows))
-    engine.register("member_nodes", members.nodes)
-    engine.register("positions_x", members.positions)
-    out.readings = _resolve_terms(engine, out.problems)
-    engine.register("term_map", term_map_table(out.readings))
-    virtual = expand_complex(engine, out.readings)
-    register_virtual(engine, virtual)
-    _make_nodes(engine)
-    _make_edges(engine)
-    out.stats = _stats(engine)
+    with stage("关联干部表家庭成员", "linking cadre-form members"):
+        _register_core(bundle, engine)
+        members = link_members(bundle, engine, out.problems)
+        engine.register("kin_rows", _kin_rows(bundle, members.rows))
+        engine.register("member_nodes", members.nodes)
+        engine.register("positions_x", members.positions)
+    with stage("识别亲属称谓", "reading kinship terms"):
+        out.readings = _resolve_terms(engine, out.problems)
+        engine.register("term_map", term_map_table(out.readings))
+        virtual = expand_complex(engine, out.readings)
+        register_virtual(engine, virtual)
+    with stage("生成关系图", "building the graph"):
+        _make_nodes(engine)
+        _make_edges(engine)
+        out.stats = _stats(engine)
     out.stats["members_linked"] = members.linked
     out.stats["members_new"] = members.new
     return out

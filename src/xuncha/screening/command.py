@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from xuncha import progress
 from xuncha.bundle.problems import BundleError
 from xuncha.engine.base import EngineError, EngineOptions
 from xuncha.labels import CATEGORY_ZH, SEVERITY_ZH
@@ -41,18 +42,22 @@ def screen_command(
     if incremental is not None:
         return _incremental_command(bundle_path, round_id, stage, policy, strict, out, engine, incremental)
     started = time.perf_counter()
-    try:
-        rules = load_policy(policy)
-        bundle = load_bundle(bundle_path, strict=strict)
-        stages = (1, 2, 3) if stage == "all" else (int(stage),)
-        result = screen(bundle, round_id, rules, stages=stages, engine=engine.open() if engine else None)
-    except (BundleError, PolicyError, EngineError) as exc:
-        print(f"错误 / error: {exc}", file=sys.stderr)
-        return 1
-    with result:
-        result.problems = bundle.problems + result.problems
-        doc = write_outputs(result, out)
-        _report(result, doc, out, time.perf_counter() - started)
+    # loading, three graph stages, three screening stages, writing
+    with progress.report("回避审查 / screening", total=8):
+        try:
+            with progress.stage("读取数据包", "loading the bundle"):
+                rules = load_policy(policy)
+                bundle = load_bundle(bundle_path, strict=strict)
+            stages = (1, 2, 3) if stage == "all" else (int(stage),)
+            result = screen(bundle, round_id, rules, stages=stages, engine=engine.open() if engine else None)
+        except (BundleError, PolicyError, EngineError) as exc:
+            print(f"错误 / error: {exc}", file=sys.stderr)
+            return 1
+        with result:
+            result.problems = bundle.problems + result.problems
+            with progress.stage("写出结果", "writing the results"):
+                doc = write_outputs(result, out)
+            _report(result, doc, out, time.perf_counter() - started)
     return 0
 
 
@@ -123,8 +128,12 @@ def _incremental_command(
         return 1
     try:
         started = time.perf_counter()
-        doc = write_outputs(outcome.result, out)
-        write_changes(outcome.result.engine, out / "changes.jsonl")
+        with (
+            progress.report("写出结果 / writing the results"),
+            progress.stage("写出审查结果和变化清单", "conflicts and changes"),
+        ):
+            doc = write_outputs(outcome.result, out)
+            write_changes(outcome.result.engine, out / "changes.jsonl")
         writing = time.perf_counter() - started
         _report(outcome.result, doc, out, outcome.screen_seconds)
         _report_incremental(outcome, writing)

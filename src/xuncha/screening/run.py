@@ -19,6 +19,7 @@ from xuncha.bundle.problems import Problem
 from xuncha.engine.base import Engine, Params, as_int, open_engine
 from xuncha.graph.build import GraphBuild, build_graph
 from xuncha.policy.model import Policy, Rule
+from xuncha.progress import stage
 from xuncha.screening import rules as sql
 from xuncha.screening.context import (
     RoundInfo,
@@ -117,15 +118,18 @@ COUNTERPARTS = """SELECT DISTINCT n.node_id FROM nodes n WHERE n.key IN
 
 
 def _screen(engine: Engine, info: RoundInfo, policy: Policy, stages: set[int], graph: GraphBuild) -> ScreenResult:
-    setup_round(engine, info, policy)
-    derive_kin_ties(
-        engine,
-        inspectors="SELECT DISTINCT node_id FROM cands",
-        counterparts=COUNTERPARTS,
-        on=info.start_date,
-        reach=policy.kin_reach,
-    )
-    screen_rules(engine, info, policy, stages)
+    with stage("确定巡察对象、关键人员和审查人员", "targets, key persons and inspectors"):
+        setup_round(engine, info, policy)
+    with stage("推导亲属关系", "deriving kin ties"):
+        derive_kin_ties(
+            engine,
+            inspectors="SELECT DISTINCT node_id FROM cands",
+            counterparts=COUNTERPARTS,
+            on=info.start_date,
+            reach=policy.kin_reach,
+        )
+    with stage("套用回避规则", "applying the recusal rules"):
+        screen_rules(engine, info, policy, stages)
     stats = dict(graph.stats)
     stats.update(counts(engine))
     return ScreenResult(info, engine, graph.problems, stats)

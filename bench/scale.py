@@ -43,17 +43,17 @@ class Measured:
     seconds: float
     peak_mb: float
     spill_mb: float
-    stages: dict[str, float] = field(default_factory=dict)  # the command's own timed stages
+    steps: dict[str, float] = field(default_factory=dict)  # the command's own timed steps
 
 
-STAGE_LINE = re.compile(r"^\s+\[\d+(?:/\d+)?\] (.+?) / .+?：([\d.]+) 秒 s$")
+STEP_LINE = re.compile(r"^\s+\[\d+(?:/\d+)?\] (.+?) / .+?：([\d.]+) 秒 s$")
 
 
-def stage_times(output: str) -> dict[str, float]:
-    """The stages a command reported on stderr (``  [k/n] 名称 / name：12.3 秒 s``)."""
+def step_times(output: str) -> dict[str, float]:
+    """The steps a command reported on stderr (``  [k/n] 名称 / name：12.3 秒 s``)."""
     found = {}
     for line in output.splitlines():
-        if m := STAGE_LINE.match(line):
+        if m := STEP_LINE.match(line):
             found[m.group(1)] = float(m.group(2))
     return found
 
@@ -92,7 +92,7 @@ def run(args: list[str], spill_root: Path) -> Measured:
     watcher.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"command failed: {' '.join(args)}\n{output.decode('utf-8', 'replace')[-3000:]}")
-    return Measured(seconds, usage.ru_maxrss / 1024, largest[0], stage_times(output.decode("utf-8", "replace")))
+    return Measured(seconds, usage.ru_maxrss / 1024, largest[0], step_times(output.decode("utf-8", "replace")))
 
 
 def measure(bundle: Path, out: Path, engine: list[str]) -> dict[str, Measured]:
@@ -128,8 +128,8 @@ def show(label: str, results: dict[str, Measured]) -> None:
             f"  {label:<22} {step:<8} {m.seconds:8.1f} s   peak {m.peak_mb:8,.0f} MB   temp disk {m.spill_mb:8,.0f} MB",
             flush=True,
         )
-        if m.stages:
-            print("      " + "; ".join(f"{name} {t:.1f} s" for name, t in m.stages.items()), flush=True)
+        if m.steps:
+            print("      " + "; ".join(f"{name} {t:.1f} s" for name, t in m.steps.items()), flush=True)
 
 
 def growth(sizes: list[int], table: dict[int, dict[str, Measured]]) -> None:

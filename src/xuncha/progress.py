@@ -1,13 +1,13 @@
-"""Progress of long commands, stage by stage, on standard error.
+"""Progress of long commands, step by step, on standard error.
 
 A command opens a :func:`report` around its work; the code it calls marks its parts with
-:func:`stage`, which does nothing when no report is open (library use, tests, the web app).
-On a terminal the stages show as a rich progress bar (stage k of n, the stage's name, the
-time elapsed); elsewhere (logs, CI, a pipe) each stage ends with one plain line saying how long
+:func:`step`, which does nothing when no report is open (library use, tests, the web app).
+On a terminal the steps show as a rich progress bar (step k of n, the step's name, the
+time elapsed); elsewhere (logs, CI, a pipe) each step ends with one plain line saying how long
 it took, so a long run on a server still tells where it is::
 
     with report("回避审查 / screening", total=9):
-        with stage("构建关系图", "building the graph"):
+        with step("构建关系图", "building the graph"):
             ...
 """
 
@@ -51,7 +51,7 @@ class _Report:
 
 @contextmanager
 def report(title: str, *, total: int | None = None, stream: IO[str] | None = None) -> Iterator[None]:
-    """Show the stages run inside this block (``total``: how many are expected, if known)."""
+    """Show the steps run inside this block (``total``: how many are expected, if known)."""
     out = stream or sys.stderr
     state = _Report(title, total, out)
     token = _CURRENT.set(state)
@@ -86,8 +86,8 @@ def _bar(state: _Report) -> Iterator[None]:
 
 
 @contextmanager
-def stage(zh: str, en: str) -> Iterator[None]:
-    """One stage of the open report (nothing when none is open; a stage inside a stage is part
+def step(zh: str, en: str) -> Iterator[None]:
+    """One step of the open report (nothing when none is open; a step inside a step is part
     of it and not counted apart)."""
     state = _CURRENT.get()
     if state is None or state.depth:

@@ -125,8 +125,8 @@ def test_ftm_entities(tmp_path: Path) -> None:
     assert fam["properties"]["relative"] == [wife["id"]]
 
 
-def test_stages_are_reported_on_stderr(tmp_path: Path) -> None:
-    """Each stage (loading, linking, each model, writing) ends with a timed line on stderr."""
+def test_steps_are_reported_on_stderr(tmp_path: Path) -> None:
+    """Each step (loading, linking, each model, writing) ends with a timed line on stderr."""
     bundle = csvdata.write(tmp_path / "b")
     result = _run(str(bundle), "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output

@@ -74,8 +74,8 @@ def test_command_writes_links_and_a_review_that_reads_back(
     captured = capsys.readouterr()
     printed = captured.out
     assert "待人工核对" in printed and "按身份证号精确关联" in printed
-    stages = [line.split("：")[0] for line in captured.err.splitlines() if line.startswith("  [")]
-    assert stages == [
+    steps = [line.split("：")[0] for line in captured.err.splitlines() if line.startswith("  [")]
+    assert steps == [
         "  [1/6] 读取数据 / loading the data",
         "  [2/6] 提取待关联记录和人员特征 / rows to link and person features",
         "  [3/6] 身份证号精确匹配和近似号码 / exact and near ID numbers",

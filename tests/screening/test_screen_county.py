@@ -141,12 +141,12 @@ def test_policy_file_changes_severity(tmp_path: Path) -> None:
     assert region and all(r["severity"] == "must" for r in region)
 
 
-def test_each_stage_is_reported_with_its_time(tmp_path: Path) -> None:
-    """``screen`` shows its eight stages (a bar on a terminal, timed lines elsewhere) on stderr."""
+def test_each_step_is_reported_with_its_time(tmp_path: Path) -> None:
+    """``screen`` shows its eight steps (a bar on a terminal, timed lines elsewhere) on stderr."""
     result = CliRunner().invoke(main, ["screen", str(DATA / "county"), "--round", "R1", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    stages = [line.split("：")[0] for line in result.stderr.splitlines() if line.startswith("  [")]
-    assert stages == [
+    steps = [line.split("：")[0] for line in result.stderr.splitlines() if line.startswith("  [")]
+    assert steps == [
         "  [1/8] 读取数据包 / loading the bundle",
         "  [2/8] 关联干部表家庭成员 / linking cadre-form members",
         "  [3/8] 识别亲属称谓 / reading kinship terms",

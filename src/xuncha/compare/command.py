@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from xuncha import progress
 from xuncha.bundle.model import Bundle
 from xuncha.bundle.problems import BundleError
 from xuncha.compare.ftm import write_ftm
@@ -16,7 +17,6 @@ from xuncha.compare.run import compare, records
 from xuncha.compare.spec import RuleError, load_models, select_models
 from xuncha.engine.base import EngineError, EngineOptions
 from xuncha.engine.duckdb_engine import memory_limit
-from xuncha.progress import report, stage
 
 
 def compare_command(
@@ -44,9 +44,9 @@ def compare_command(
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 1
     # loading, four link stages, views, one stage per model, assembling, writing
-    with report("大数据比对 / comparison", total=None if since else len(specs) + 8):
+    with progress.report("大数据比对 / comparison", total=None if since else len(specs) + 8):
         try:
-            with stage("读取数据", "loading the data"):
+            with progress.step("读取数据", "loading the data"):
                 source = open_source(bundle, store, snapshot, strict=strict)
                 earlier = _earlier(source, since, strict)
             found = _run(source.bundle, [s.id for s in specs], rules, decisions, engine)
@@ -58,7 +58,7 @@ def compare_command(
         except (BundleError, RuleError, EngineError) as exc:
             print(f"错误 / error: {exc}", file=sys.stderr)
             return 1
-        with stage("写出结果", "writing the results"):
+        with progress.step("写出结果", "writing the results"):
             _write(found, specs, source.bundle, earlier, fmt, out)
     _report(found, out, time.perf_counter() - started)
     return 0

@@ -13,11 +13,11 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from xuncha import progress
 from xuncha.bundle.model import Bundle
 from xuncha.compare.spec import ModelSpec, RuleError, load_models, rule_problem, select_models
 from xuncha.compare.views import setup_views
 from xuncha.engine.base import Engine, EngineError, open_engine
-from xuncha.progress import stage
 from xuncha.screening.paths import PathRenderer
 
 STEP = pa.struct([("from", pa.string()), ("relation", pa.string()), ("to", pa.string())])
@@ -53,13 +53,13 @@ def compare(
     specs = select_models(load_models(rules_dir), models)
     eng = engine or open_engine()
     try:
-        with stage("准备比对视图", "comparison views"):
+        with progress.step("准备比对视图", "comparison views"):
             as_of = setup_views(bundle, eng, links, on=on)
         rows = []
         for spec in specs:
-            with stage(f"比对模型「{spec.name}」", f"model {spec.id}"):
+            with progress.step(f"比对模型「{spec.name}」", f"model {spec.id}"):
                 rows.append((spec, _run(eng, spec, as_of)))
-        with stage("汇总问题线索", "assembling leads"):
+        with progress.step("汇总问题线索", "assembling leads"):
             return _assemble(eng, rows)
     finally:
         if engine is None:

@@ -24,6 +24,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from xuncha import progress
 from xuncha.bundle.model import Bundle
 from xuncha.bundle.problems import Problem
 from xuncha.engine.base import Engine
@@ -31,7 +32,6 @@ from xuncha.graph.chains import base_steps
 from xuncha.graph.complete import complete
 from xuncha.graph.members import ROW_SCHEMA, link_members
 from xuncha.graph.terms import Reading, resolve_term
-from xuncha.progress import stage
 
 KIN_ROW_SCHEMA = ROW_SCHEMA  # cadre-form rows and kinship rows share one shape
 
@@ -58,18 +58,18 @@ class _Virtual:
 def build_graph(bundle: Bundle, engine: Engine) -> GraphBuild:
     """Register the bundle's tables in ``engine`` and build nodes and edges."""
     out = GraphBuild()
-    with stage("关联干部表家庭成员", "linking cadre-form members"):
+    with progress.step("关联干部表家庭成员", "linking cadre-form members"):
         _register_core(bundle, engine)
         members = link_members(bundle, engine, out.problems)
         engine.register("kin_rows", _kin_rows(bundle, members.rows))
         engine.register("member_nodes", members.nodes)
         engine.register("positions_x", members.positions)
-    with stage("识别亲属称谓", "reading kinship terms"):
+    with progress.step("识别亲属称谓", "reading kinship terms"):
         out.readings = _resolve_terms(engine, out.problems)
         engine.register("term_map", term_map_table(out.readings))
         virtual = expand_complex(engine, out.readings)
         register_virtual(engine, virtual)
-    with stage("生成关系图", "building the graph"):
+    with progress.step("生成关系图", "building the graph"):
         _make_nodes(engine)
         _make_edges(engine)
         out.stats = _stats(engine)

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
+from xuncha import progress
 from xuncha.bundle.problems import BundleError
 from xuncha.engine.base import EngineOptions
 from xuncha.engine.duckdb_engine import memory_limit
 from xuncha.link.decisions import DecisionsError
 from xuncha.link.model import LinkResult
 from xuncha.link.review import write_review
-from xuncha.progress import report, stage
 
 
 def link_command(
@@ -33,16 +33,16 @@ def link_command(
     from xuncha.exchange.source import open_source
     from xuncha.link.run import link
 
-    with report("人员关联 / linking", total=6):
+    with progress.report("人员关联 / linking", total=6):
         try:
-            with stage("读取数据", "loading the data"):
+            with progress.step("读取数据", "loading the data"):
                 source = open_source(bundle, store, snapshot, strict=strict)
             with memory_limit(engine.memory_limit if engine else None):
                 result = link(source.bundle, decisions=decisions)
         except (SourceError, BundleError, DecisionsError) as exc:
             click.echo(f"错误 error: {exc}", err=True)
             return 2
-        with stage("写出结果", "writing the results"):
+        with progress.step("写出结果", "writing the results"):
             write_outputs(result, out)
     for line in summary_lines(result, out):
         click.echo(line)

@@ -23,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from xuncha import progress
 from xuncha.bundle.model import Bundle
 from xuncha.engine.duckdb_engine import connect
 from xuncha.identity.idcard import parse_id
@@ -33,7 +34,6 @@ from xuncha.link.model import CANDIDATE, LINK_SCHEMA, LINKED, UNLINKED, LinkResu
 from xuncha.link.probabilistic import PRIOR_SHARE, TOP, Model, label_pairs, score
 from xuncha.link.review import review_table
 from xuncha.link.rows import person_features, person_rows, row_features
-from xuncha.progress import stage
 
 LINK_AT = 0.95
 REVIEW_AT = 0.5
@@ -53,11 +53,11 @@ class Option:
 def link(bundle: Bundle, *, decisions: Path | None = None, model: Model | None = None) -> LinkResult:
     """Link every person row of the bundle's departmental tables (see the module docstring)."""
     choice = read_decisions(decisions)
-    with stage("提取待关联记录和人员特征", "rows to link and person features"):
+    with progress.step("提取待关联记录和人员特征", "rows to link and person features"):
         rows = person_rows(bundle)
         persons = person_features(bundle)
     options = _options(rows, persons, choice, model or Model())
-    with stage("确定关联和待复核记录", "deciding links and reviews"):
+    with progress.step("确定关联和待复核记录", "deciding links and reviews"):
         table = _decide(rows, options, choice)
         review = review_table(bundle, rows, table)
     return LinkResult(table, review)
@@ -68,7 +68,7 @@ def _options(rows: pa.Table, persons: pa.Table, choice: Decisions, model: Model)
     options: dict[int, list[Option]] = {}
     resolved = rows["resolved"].combine_chunks()
     value = rows["value"].combine_chunks()
-    with stage("身份证号精确匹配和近似号码", "exact and near ID numbers"):
+    with progress.step("身份证号精确匹配和近似号码", "exact and near ID numbers"):
         _add_exact(options, rows.filter(resolved), "id_exact")
         number, upgraded = number_of(value)
         known = pc.fill_null(pc.is_in(number, value_set=keys), False)
@@ -78,7 +78,7 @@ def _options(rows: pa.Table, persons: pa.Table, choice: Decisions, model: Model)
             _add_exact(options, rows.filter(mask), label, number.filter(mask))
         rest = pc.and_(open_rows, pc.invert(known))
         near_done = _add_near(options, rows, number, rest, persons, keys)
-    with stage("Splink 概率匹配", "Splink probabilistic linkage"):
+    with progress.step("Splink 概率匹配", "Splink probabilistic linkage"):
         _add_probabilistic(options, rows.filter(rest), persons, choice, model, near_done)
     return options
 

@@ -45,7 +45,7 @@ def screen_command(
     # loading, three graph stages, three screening stages, writing
     with progress.report("回避审查 / screening", total=8):
         try:
-            with progress.stage("读取数据包", "loading the bundle"):
+            with progress.step("读取数据包", "loading the bundle"):
                 rules = load_policy(policy)
                 bundle = load_bundle(bundle_path, strict=strict)
             stages = (1, 2, 3) if stage == "all" else (int(stage),)
@@ -55,7 +55,7 @@ def screen_command(
             return 1
         with result:
             result.problems = bundle.problems + result.problems
-            with progress.stage("写出结果", "writing the results"):
+            with progress.step("写出结果", "writing the results"):
                 doc = write_outputs(result, out)
             _report(result, doc, out, time.perf_counter() - started)
     return 0
@@ -130,7 +130,7 @@ def _incremental_command(
         started = time.perf_counter()
         with (
             progress.report("写出结果 / writing the results"),
-            progress.stage("写出审查结果和变化清单", "conflicts and changes"),
+            progress.step("写出审查结果和变化清单", "conflicts and changes"),
         ):
             doc = write_outputs(outcome.result, out)
             write_changes(outcome.result.engine, out / "changes.jsonl")

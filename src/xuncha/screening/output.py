@@ -52,16 +52,20 @@ def path_text(record: dict[str, Any], names: dict[str, str]) -> str:
 
 
 _PAIRS = """
-SELECT inspector, any_value(inspector_name) AS inspector_name, target,
-       any_value(target_name) AS target_name,
-       arg_max(severity, rank * 100 - len(path)) AS severity,
-       arg_max(category, rank * 100 - len(path)) AS strongest,
-       arg_max(kin_term, rank * 100 - len(path)) AS kin_term,
-       list(DISTINCT category ORDER BY category) AS categories, count(*)::INTEGER AS ties,
-       max(rank) AS top
-FROM (SELECT *, CASE severity WHEN 'must' THEN 3 WHEN 'should' THEN 2 ELSE 1 END AS rank
-      FROM conflicts)
-GROUP BY inspector, target
+WITH ranked AS (
+  SELECT *, CASE severity WHEN 'must' THEN 3 WHEN 'should' THEN 2 ELSE 1 END AS rank FROM conflicts),
+strongest AS (  -- one record per pair: strongest, then shortest path, then a stable order
+  SELECT inspector, target, severity, category, kin_term, row_number() OVER (
+           PARTITION BY inspector, target
+           ORDER BY rank DESC, len(path), category, counterpart, kin_term NULLS LAST) AS rn
+  FROM ranked),
+grouped AS (
+  SELECT inspector, min(inspector_name) AS inspector_name, target, min(target_name) AS target_name,
+         list(DISTINCT category ORDER BY category) AS categories, count(*)::INTEGER AS ties, max(rank) AS top
+  FROM ranked GROUP BY inspector, target)
+SELECT g.inspector, g.inspector_name, g.target, g.target_name, s.severity, s.category AS strongest, s.kin_term,
+       g.categories, g.ties, g.top
+FROM grouped g JOIN strongest s ON s.inspector = g.inspector AND s.target = g.target AND s.rn = 1
 """
 
 

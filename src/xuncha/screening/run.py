@@ -14,12 +14,12 @@ from typing import Any
 
 import pyarrow as pa
 
+from xuncha import progress
 from xuncha.bundle.model import Bundle
 from xuncha.bundle.problems import Problem
 from xuncha.engine.base import Engine, Params, as_int, open_engine
 from xuncha.graph.build import GraphBuild, build_graph
 from xuncha.policy.model import Policy, Rule
-from xuncha.progress import stage
 from xuncha.screening import rules as sql
 from xuncha.screening.context import (
     RoundInfo,
@@ -118,9 +118,9 @@ COUNTERPARTS = """SELECT DISTINCT n.node_id FROM nodes n WHERE n.key IN
 
 
 def _screen(engine: Engine, info: RoundInfo, policy: Policy, stages: set[int], graph: GraphBuild) -> ScreenResult:
-    with stage("确定巡察对象、关键人员和审查人员", "targets, key persons and inspectors"):
+    with progress.step("确定巡察对象、关键人员和审查人员", "targets, key persons and inspectors"):
         setup_round(engine, info, policy)
-    with stage("推导亲属关系", "deriving kin ties"):
+    with progress.step("推导亲属关系", "deriving kin ties"):
         derive_kin_ties(
             engine,
             inspectors="SELECT DISTINCT node_id FROM cands",
@@ -128,7 +128,7 @@ def _screen(engine: Engine, info: RoundInfo, policy: Policy, stages: set[int], g
             on=info.start_date,
             reach=policy.kin_reach,
         )
-    with stage("套用回避规则", "applying the recusal rules"):
+    with progress.step("套用回避规则", "applying the recusal rules"):
         screen_rules(engine, info, policy, stages)
     stats = dict(graph.stats)
     stats.update(counts(engine))
@@ -295,12 +295,12 @@ def _rule_sql(rule: Rule, info: RoundInfo, policy: Policy) -> str | None:
     return None
 
 
-def counts(engine: Engine) -> dict[str, int]:
-    """The round's counts that a summary reports."""
+def counts(engine: Engine, cands: str = "cands") -> dict[str, int]:
+    """The round's counts that a summary reports (``cands``: the table of every candidate)."""
     row = engine.arrow(
-        """SELECT (SELECT count(*) FROM targets) AS targets,
-                  (SELECT count(*) FROM cands) AS candidates,
-                  (SELECT count(*) FROM cands WHERE stage = 1) AS stage1_candidates,
+        f"""SELECT (SELECT count(*) FROM targets) AS targets,
+                  (SELECT count(*) FROM {cands}) AS candidates,
+                  (SELECT count(*) FROM {cands} WHERE stage = 1) AS stage1_candidates,
                   (SELECT count(*) FROM key_persons) AS key_persons,
                   (SELECT count(*) FROM employees) AS employees,
                   (SELECT count(*) FROM kin_ties) AS kin_ties"""

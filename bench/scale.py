@@ -104,7 +104,7 @@ def measure(bundle: Path, out: Path, engine: list[str]) -> dict[str, Measured]:
     return {"screen": run(screen, spill), "compare": run(compare, spill)}
 
 
-def recorded(path: Path) -> dict[str, dict[str, dict[str, Any]]]:
+def recorded(path: Path) -> dict[str, Any]:
     """Earlier measurements by run label (``size engine limit``), kept so sizes can be run apart."""
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
@@ -202,7 +202,27 @@ def main() -> None:
     if "spark" in args.steps:
         spark_size(args, book, duck)
     if "incremental" in args.steps:
-        print("incremental re-screening (--incremental): not built yet; nothing measured")
+        incremental_size(args, book)
+
+
+def incremental_size(args: argparse.Namespace, book: Path) -> None:
+    """Re-screening after one small change at the smallest size (bench/incremental.py)."""
+    import incremental
+
+    size = args.sizes[0]
+    label = f"{size} incremental"
+    rows: list[dict[str, Any]] | None = recorded(book).get(label, {}).get("rows") if args.reuse else None
+    if rows is None:
+        rows = incremental.measure(size, args.out)
+        whole = recorded(book)
+        whole[label] = {"rows": rows}
+        book.write_text(json.dumps(whole, indent=2) + "\n", encoding="utf-8")
+    for row in rows:
+        print(
+            f"  {size:,} incremental {row['change']:<30} re-screen {row.get('rescreen_s', 0):7.3f} s"
+            f"   writing outputs {row.get('output_s', 0):6.1f} s   process {row['wall_s']:6.1f} s"
+            + (f"   equals full run: {row['equals_full_run']}" if "equals_full_run" in row else "")
+        )
 
 
 if __name__ == "__main__":

@@ -88,7 +88,14 @@ def round_info(bundle: Bundle, round_id: str) -> RoundInfo:
 
 def setup_round(engine: Engine, info: RoundInfo, policy: Policy) -> None:
     """Create ``targets``, ``unit_tree``, ``cands``, ``key_persons`` and ``employees``."""
-    day = f"DATE '{info.start_date.isoformat()}'"
+    round_units(engine, info)
+    register_roles(engine, policy)
+    engine.create("cands", cands_sql())
+    round_staff(engine, info)
+
+
+def round_units(engine: Engine, info: RoundInfo) -> None:
+    """``targets`` and ``unit_tree`` (each target's units, up to six levels down)."""
     engine.create(
         "targets",
         """SELECT DISTINCT u.unit_id AS target, u.name, u.region, u.type, u.system
@@ -105,17 +112,26 @@ def setup_round(engine: Engine, info: RoundInfo, policy: Policy) -> None:
              JOIN units u ON u.parent_unit = t.unit WHERE t.depth < 6)
            SELECT DISTINCT target, unit, min(depth) AS depth FROM tree GROUP BY ALL""",
     )
+
+
+def register_roles(engine: Engine, policy: Policy) -> None:
     engine.register("key_roles", pa.table({"role": pa.array(policy.key_roles, pa.string())}))
     engine.register("leader_roles", pa.table({"role": pa.array(policy.leader_roles, pa.string())}))
+
+
+def cands_sql(where: str = "true") -> str:
+    """The candidates (available inspectors with their node) among the inspectors ``where`` holds."""
     leaders = "(SELECT list(role) FROM leader_roles)"
-    engine.create(
-        "cands",
-        f"""SELECT i.person, n.node_id, n.name, i.home_region, i.home_unit, i.roles, i.pool,
+    return f"""SELECT i.person, n.node_id, n.name, i.home_region, i.home_unit, i.roles, i.pool,
                    CASE WHEN list_has_any(coalesce(i.roles, []), {leaders}) THEN 1 ELSE 2 END AS stage,
                    i._source AS source
             FROM inspectors i JOIN nodes n ON n.key = i.person
-            WHERE coalesce(i.available, true)""",
-    )
+            WHERE coalesce(i.available, true) AND {where}"""
+
+
+def round_staff(engine: Engine, info: RoundInfo) -> None:
+    """``staff`` of the targets on the round's start date, split into ``key_persons`` and ``employees``."""
+    day = f"DATE '{info.start_date.isoformat()}'"
     current = f"(p.start_date IS NULL OR p.start_date <= {day}) AND (p.end_date IS NULL OR p.end_date >= {day})"
     keys = "(SELECT list(role) FROM key_roles)"
     engine.create(
@@ -138,20 +154,27 @@ def setup_round(engine: Engine, info: RoundInfo, policy: Policy) -> None:
     )
 
 
-def region_matches(engine: Engine) -> None:
+def region_matches(engine: Engine, *, saved: bool = False) -> None:
     """Create ``native_in_target(person, target, field, text, source)``: the inspector's
     native place or birthplace names the target's county. Each distinct (place text,
-    region) pair is matched once in Python, the rest is a join."""
-    pairs = engine.arrow(
-        """WITH places AS (
+    region) pair is matched once in Python (kept in ``place_checked``; ``saved``: it is a
+    table of pairs decided by earlier runs, and only new pairs are matched), the rest is a join."""
+    pairs_sql = """WITH places AS (
              SELECT native_place AS text FROM persons WHERE person_key IN (SELECT person FROM cands)
              UNION SELECT birthplace FROM persons WHERE person_key IN (SELECT person FROM cands))
            SELECT DISTINCT p.text, t.region FROM places p CROSS JOIN (SELECT DISTINCT region
              FROM targets WHERE region IS NOT NULL) t WHERE p.text IS NOT NULL"""
-    ).to_pylist()
-    hits = [r for r in pairs if same_region(r["text"], r["region"])]
-    schema = pa.schema([("text", pa.string()), ("region", pa.string())])
-    engine.register("place_hits", pa.Table.from_pylist(hits, schema=schema))
+    if saved:
+        pairs_sql = f"""SELECT * FROM ({pairs_sql}) p WHERE NOT EXISTS
+                        (SELECT 1 FROM place_checked c WHERE c.text = p.text AND c.region = p.region)"""
+    rows = [r | {"hit": same_region(r["text"], r["region"])} for r in engine.arrow(pairs_sql).to_pylist()]
+    schema = pa.schema([("text", pa.string()), ("region", pa.string()), ("hit", pa.bool_())])
+    if saved:
+        engine.register("place_new", pa.Table.from_pylist(rows, schema=schema))
+        engine.execute("INSERT INTO place_checked SELECT * FROM place_new")
+    else:
+        engine.register("place_checked", pa.Table.from_pylist(rows, schema=schema))
+    engine.create("place_hits", "SELECT text, region FROM place_checked WHERE hit")
     engine.create(
         "native_in_target",
         """SELECT DISTINCT ON (c.person, t.target) c.person, t.target, f.field, f.text,

@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from xuncha.bundle.build import Builder
 from xuncha.bundle.csvfile import read_csv
 from xuncha.bundle.load import _Loader  # the loader's own per-table checks, for one table
 from xuncha.bundle.model import TableData
 from xuncha.bundle.problems import Problem
 from xuncha.bundle.raw import FileProblem, RawTable, file_problem
 from xuncha.bundle.read import read_parquet
-from xuncha.bundle.refs import KeyIndex
-from xuncha.bundle.schema import Table, load_schema
+from xuncha.bundle.refs import KeyIndex, _alternatives
+from xuncha.bundle.schema import Column, Schema, Table, load_schema
 from xuncha.bundle.xlsxfile import open_workbook, read_sheet
 from xuncha.engine.base import Engine, as_int
 from xuncha.graph.build import (
@@ -36,6 +38,7 @@ from xuncha.graph.build import (
 )
 from xuncha.graph.complete import complete
 from xuncha.graph.members import MEMBER_NODE_SCHEMA, POSITION_SCHEMA, ROW_SCHEMA, link_rows, unit_matcher
+from xuncha.screening.run import rows_in, sql_in
 
 CORE_TRACKED = ("inspectors", "declarations", "objections")
 GRAPH_TRACKED = ("kinship", "family_members")
@@ -62,11 +65,72 @@ def load_table(root: Path, name: str, path: Path, engine: Engine) -> tuple[Table
         raw = _read(path, table)
     except FileProblem as exc:
         return None, [file_problem(table, path.name, (exc.reason_zh, exc.reason_en))]
-    loader = _Loader(root, schema, [])
-    loader.persons = _index(engine, "SELECT person_key AS k, person_id AS f FROM persons")
-    loader.units = _index(engine, "SELECT unit_id AS k, unit_id AS f FROM units")
+    saved = f"src_{name}" if name in GRAPH_TRACKED else name
+    loader = _OneTable(root, schema, engine, saved if engine.has_table(saved) else None)
     loader.load(raw)
     return loader.bundle.tables.get(name), loader.bundle.problems
+
+
+class _OneTable(_Loader):
+    """The loader for one table file. Before a reference column is resolved, the keys it
+    may name are looked up in the saved tables: a value that is already a person key in
+    the saved copy of the table resolves to itself; for the others, the persons whose key
+    or person_id is the value or one of its other spellings. These resolve every value as
+    an index of all persons would (keys come before person_ids; each is unique)."""
+
+    def __init__(self, root: Path, schema: Schema, engine: Engine, saved: str | None) -> None:
+        super().__init__(root, schema, [])
+        self._engine = engine
+        self._saved = saved
+
+    def _reference(self, b: Builder, table: Table, column: Column, *, late: bool = False) -> None:
+        values = b.text.get(column.name)
+        if values is not None and column.type in ("person", "unit", "person_or_unit"):
+            known = self._known(column.name) if column.type == "person" else pa.array([], pa.string())
+            forms = _forms(values, known)
+            if column.type != "unit":
+                self.persons = self._persons(known, forms)
+            if column.type != "person":
+                where = sql_in("unit_id", forms.to_pylist()) if len(forms) <= _FEW else "true"
+                self.units = _index(self._engine, f"SELECT unit_id AS k, unit_id AS f FROM units WHERE {where}")
+        super()._reference(b, table, column, late=late)
+
+    def _known(self, column: str) -> pa.Array:
+        if self._saved is None or column not in _columns(self._engine, self._saved):
+            return pa.array([], pa.string())
+        query = f'SELECT DISTINCT "{column}" FROM {self._saved} WHERE "{column}" IS NOT NULL'
+        return self._engine.arrow(query).column(0).combine_chunks().cast(pa.string())
+
+    def _persons(self, known: pa.Array, forms: pa.Array) -> KeyIndex:
+        found = pa.table({"k": pa.array([], pa.string()), "f": pa.array([], pa.string())})
+        if len(forms) > _FEW:
+            self._engine.register("wanted_forms", pa.table({"form": forms}))
+            found = self._engine.arrow(
+                """SELECT person_key AS k, person_id AS f FROM persons WHERE person_key IN
+                   (SELECT form FROM wanted_forms) OR person_id IN (SELECT form FROM wanted_forms)"""
+            )
+        elif len(forms):  # persons are saved by key, person_ids by person_id: zone maps find the few
+            found = self._engine.arrow(
+                f"""SELECT person_key AS k, person_id AS f FROM persons WHERE {sql_in("person_key", forms.to_pylist())}
+                    UNION ALL
+                    SELECT person_key, person_id FROM person_ids WHERE {sql_in("person_id", forms.to_pylist())}"""
+            )
+        keys = pa.concat_arrays([known, found.column("k").combine_chunks().cast(pa.string())])
+        ids = found.column("f").combine_chunks().cast(pa.string())
+        return KeyIndex.of([(keys, keys), (ids, found.column("k").combine_chunks())])
+
+
+_FEW = 500  # up to this many values are looked up as constants
+
+
+def _forms(values: pa.Array | pa.ChunkedArray, known: pa.Array) -> pa.Array:
+    """The distinct values not ``known`` and the other spellings ``KeyIndex.lookup`` tries for them."""
+    unique = pc.unique(values.drop_null()).cast(pa.string())
+    unique = unique.filter(pc.invert(pc.is_in(unique, value_set=known)))
+    canonical = pc.fill_null(pc.match_substring_regex(unique, r"^\d{17}[\dX]$"), False)
+    odd = unique.filter(pc.invert(canonical)).to_pylist()
+    extra = pa.array([f for v in odd for f in _alternatives(v)], pa.string())
+    return pa.concat_arrays([unique, extra])
 
 
 def _read(path: Path, table: Table) -> RawTable:
@@ -107,15 +171,23 @@ def apply_core(engine: Engine, name: str, data: pa.Table, delta: Delta) -> None:
     engine.register("new_rows", new)
     cols = _cols(engine, name)
     who = _NAMES[name]
-    engine.create(
-        "changed_rows",
-        f"""SELECT 'added' AS change, {cols} FROM (SELECT {cols} FROM new_rows EXCEPT ALL SELECT {cols} FROM {name})
-            UNION ALL
-            SELECT 'removed', {cols} FROM (SELECT {cols} FROM {name} EXCEPT ALL SELECT {cols} FROM new_rows)""",
-    )
+    engine.create("changed_rows", _changed_sql(_columns(engine, name), "new_rows", name))
     engine.execute(f"INSERT INTO affected SELECT DISTINCT {who} FROM changed_rows WHERE {who} IS NOT NULL")
     _count(engine, name, delta)
     engine.create(name, f"SELECT {cols} FROM new_rows")
+
+
+def _changed_sql(names: list[str], new: str, old: str) -> str:
+    """Rows of ``new`` not in ``old`` ('added') and of ``old`` not in ``new`` ('removed').
+    Rows are numbered (``_row``, unique in a table file), so this is ``EXCEPT ALL`` both
+    ways, found by joining on the number."""
+    cols = ", ".join(f'"{c}"' for c in names)
+    differs = " OR ".join(f'n."{c}" IS DISTINCT FROM o."{c}"' for c in names)
+    pairs = f"""(SELECT n._row AS new_row, o._row AS old_row FROM {new} n FULL JOIN {old} o ON n._row = o._row
+                 WHERE n._row IS NULL OR o._row IS NULL OR {differs})"""
+    return f"""SELECT 'added' AS change, {cols} FROM {new} WHERE _row IN (SELECT new_row FROM {pairs})
+               UNION ALL
+               SELECT 'removed', {cols} FROM {old} WHERE _row IN (SELECT old_row FROM {pairs})"""
 
 
 def _count(engine: Engine, name: str, delta: Delta) -> None:
@@ -129,16 +201,14 @@ def diff_kinship(engine: Engine, data: pa.Table, delta: Delta) -> tuple[list[str
     """(sources of kinship rows that went, kin rows of rows that came)."""
     engine.register("new_rows", data)
     cols = _cols(engine, "src_kinship")
-    engine.create(
-        "changed_rows",
-        f"""SELECT 'added' AS change, * FROM (SELECT {cols} FROM new_rows EXCEPT ALL SELECT {cols} FROM src_kinship)
-            UNION ALL
-            SELECT 'removed', * FROM (SELECT {cols} FROM src_kinship EXCEPT ALL SELECT {cols} FROM new_rows)""",
-    )
+    engine.create("changed_rows", _changed_sql(_columns(engine, "src_kinship"), "new_rows", "src_kinship"))
     _count(engine, "kinship", delta)
     removed = engine.arrow("SELECT _source FROM changed_rows WHERE change = 'removed'").column(0).to_pylist()
     added = engine.arrow(f"SELECT {cols} FROM changed_rows WHERE change = 'added' ORDER BY _row")
-    engine.create("src_kinship", f"SELECT {cols} FROM new_rows")
+    engine.execute(
+        "DELETE FROM src_kinship WHERE _source IN (SELECT _source FROM changed_rows WHERE change = 'removed')"
+    )
+    engine.execute(f"INSERT INTO src_kinship SELECT {cols} FROM changed_rows WHERE change = 'added'")
     return [str(s) for s in removed], kinship_rows(added)
 
 
@@ -147,12 +217,12 @@ def diff_members(engine: Engine, data: pa.Table, delta: Delta) -> tuple[list[str
     apart), so every row from the first that differs on is taken out and linked again:
     (sources of form rows that went, form rows that came)."""
     engine.register("new_rows", data)
-    cols = _cols(engine, "src_family_members")
-    first = engine.scalar(
-        f"""SELECT min(_row) FROM (
-              (SELECT {cols} FROM new_rows EXCEPT ALL SELECT {cols} FROM src_family_members)
-              UNION ALL
-              (SELECT {cols} FROM src_family_members EXCEPT ALL SELECT {cols} FROM new_rows))"""
+    names = _columns(engine, "src_family_members")
+    cols = ", ".join(f'"{c}"' for c in names)
+    differs = " OR ".join(f'n."{c}" IS DISTINCT FROM s."{c}"' for c in names)
+    first = engine.scalar(  # rows are numbered: the first number whose row went, came or differs
+        f"""SELECT min(coalesce(n._row, s._row)) FROM new_rows n FULL JOIN src_family_members s ON n._row = s._row
+            WHERE n._row IS NULL OR s._row IS NULL OR {differs}"""
     )
     m = as_int(first) if first is not None else None
     if m is None:
@@ -162,7 +232,9 @@ def diff_members(engine: Engine, data: pa.Table, delta: Delta) -> tuple[list[str
         removed = [str(s) for s in _sources(engine, f"SELECT _source FROM src_family_members WHERE _row >= {m}")]
         added = engine.arrow(f"SELECT {cols} FROM new_rows WHERE _row >= {m} ORDER BY _row")
     delta.added["family_members"], delta.removed["family_members"] = added.num_rows, len(removed)
-    engine.create("src_family_members", f"SELECT {cols} FROM new_rows")
+    if m is not None:
+        engine.execute(f"DELETE FROM src_family_members WHERE _row >= {m}")
+        engine.execute(f"INSERT INTO src_family_members SELECT {cols} FROM new_rows WHERE _row >= {m}")
     return removed, added
 
 
@@ -193,13 +265,11 @@ def apply_graph(engine: Engine, change: GraphChange, reach: int, delta: Delta) -
     _add_terms(engine)
     _add_nodes(engine, members.nodes)
     _add_positions(engine, members.positions)
-    engine.execute(
-        f"INSERT INTO facts {ids_sql('new_kin_rows', 'new_virtual_parent', 'new_virtual_spouse')} SELECT * FROM ids"
+    engine.create(
+        "new_facts", f"{ids_sql('new_kin_rows', 'new_virtual_parent', 'new_virtual_spouse')} SELECT * FROM ids"
     )
-    engine.execute(
-        f"""INSERT INTO facts_touched {ids_sql("new_kin_rows", "new_virtual_parent", "new_virtual_spouse")}
-            SELECT * FROM ids"""
-    )
+    engine.execute("INSERT INTO facts SELECT * FROM new_facts")
+    engine.execute("INSERT INTO facts_touched SELECT * FROM new_facts")
     _rebuild_edges(engine)
     _affected_by_reach(engine, reach)
 
@@ -208,6 +278,8 @@ def _remove(engine: Engine, change: GraphChange) -> None:
     """Take out what the rows that went made: facts, virtual people, members, positions."""
     gone = "(SELECT source FROM gone_sources)"
     engine.create("facts_touched", f"SELECT * FROM facts WHERE source IN {gone}")
+    if not change.removed_sources and not change.removed_forms:
+        return
     engine.execute(f"DELETE FROM facts WHERE source IN {gone}")
     forms = pa.array(change.removed_forms, pa.string())
     engine.register("gone_forms", pa.table({"source": forms}))
@@ -238,12 +310,32 @@ def _link(engine: Engine, forms: pa.Table | None, delta: Delta) -> _Members:
     if forms is None or forms.num_rows == 0:
         return _Members(ROW_SCHEMA.empty_table(), MEMBER_NODE_SCHEMA.empty_table(), POSITION_SCHEMA.empty_table())
     units = unit_matcher(engine.arrow("SELECT unit_id, name, region FROM units"))
-    linker = link_rows(forms, engine, units, "positions_x", delta.member_problems)
+    # the linker looks persons up by ID number, cadre and name: a temporary ``persons`` of
+    # just the persons those name stands in for the saved one (and spares it scans of 1M rows)
+    keys, names = _column_of(forms, ["cadre", "id_number"]), _column_of(forms, ["name"])
+    if len(keys) + len(names) > _FEW:
+        engine.register("forms_keys", pa.table({"v": keys}))
+        engine.register("forms_names", pa.table({"v": names}))
+        where = "person_key IN (SELECT v FROM forms_keys) OR name IN (SELECT v FROM forms_names)"
+    else:  # saved persons by key and their names by name: zone maps find the few
+        named = engine.arrow(f"SELECT person_key FROM person_names WHERE {sql_in('name', names.to_pylist())}")
+        where = sql_in("person_key", keys.to_pylist() + named.column(0).to_pylist())
+    engine.execute(f"CREATE OR REPLACE TEMP TABLE persons AS SELECT * FROM main.persons WHERE {where}")
+    try:
+        linker = link_rows(forms, engine, units, "positions_x", delta.member_problems)
+    finally:
+        engine.execute("DROP TABLE temp.persons")
     return _Members(
         pa.Table.from_pylist(linker.rows, schema=ROW_SCHEMA),
         pa.Table.from_pylist(linker.nodes, schema=MEMBER_NODE_SCHEMA),
         pa.Table.from_pylist(linker.positions, schema=POSITION_SCHEMA),
     )
+
+
+def _column_of(table: pa.Table, names: list[str]) -> pa.Array:
+    """The distinct values of the named columns of ``table`` (those it has)."""
+    parts = [table.column(n).cast(pa.string()).combine_chunks() for n in names if n in table.column_names]
+    return pc.unique(pa.concat_arrays(parts).drop_null()) if parts else pa.array([], pa.string())
 
 
 def _add_terms(engine: Engine) -> None:
@@ -301,19 +393,21 @@ def _rebuild_edges(engine: Engine) -> None:
     that had an edge keeps its id, a new pair gets a fresh one."""
     engine.create("pairs_touched", f"SELECT DISTINCT {_PAIR} FROM facts_touched")
     engine.execute("INSERT INTO touched SELECT a_id FROM pairs_touched UNION SELECT b_id FROM pairs_touched")
+    ids = engine.arrow("SELECT a_id FROM pairs_touched UNION SELECT b_id FROM pairs_touched").column(0).to_pylist()
+    # both ends of a touched pair are in ``ids``: constant lists let zone maps (edges by src, facts by s_id) skip
     engine.create(
         "old_k",
-        """SELECT e.src AS a_id, e.dst AS b_id, e.step, e.edge_id // 2 AS k FROM edges e
+        f"""SELECT e.src AS a_id, e.dst AS b_id, e.step, e.edge_id // 2 AS k FROM ({rows_in("edges", "src", ids)}) e
            JOIN pairs_touched p ON e.src = p.a_id AND e.dst = p.b_id AND e.step = p.step
            WHERE e.edge_id % 2 = 0""",
     )
     base = as_int(engine.scalar("SELECT coalesce(max(edge_id), 0) // 2 + 1 FROM edges"))
-    engine.execute("DELETE FROM edges WHERE edge_id // 2 IN (SELECT k FROM old_k)")
+    engine.execute(f"DELETE FROM edges WHERE {sql_in('src', ids)} AND edge_id // 2 IN (SELECT k FROM old_k)")
     k = (
         "coalesce((SELECT o.k FROM old_k o WHERE o.a_id = c.a_id AND o.b_id = c.b_id AND o.step = c.step), "
         f"{base} + row_number() OVER (ORDER BY c.a_id, c.b_id, c.step))"
     )
-    ids = """WITH ids AS (SELECT f.* FROM facts f
+    ids = f"""WITH ids AS (SELECT f.* FROM ({rows_in("facts", "s_id", ids)}) f
                  SEMI JOIN pairs_touched p ON p.a_id = (CASE WHEN f.step = 's' AND f.s_id > f.d_id THEN f.d_id
                                                           ELSE f.s_id END)
                    AND p.b_id = (CASE WHEN f.step = 's' AND f.s_id > f.d_id THEN f.s_id ELSE f.d_id END)
@@ -323,15 +417,15 @@ def _rebuild_edges(engine: Engine) -> None:
 
 def _affected_by_reach(engine: Engine, reach: int) -> None:
     """Every inspector within ``reach`` steps (any edges) of a touched node."""
-    engine.create("reach_0", "SELECT DISTINCT node_id FROM touched WHERE node_id IS NOT NULL")
-    for k in range(1, reach + 1):
-        engine.create(
-            f"reach_{k}",
-            f"""SELECT DISTINCT e.dst AS node_id FROM reach_{k - 1} r JOIN edges e ON e.src = r.node_id
-                WHERE e.dst NOT IN (SELECT node_id FROM reach_{k - 1})""",
-        )
-    union = " UNION ".join(f"SELECT node_id FROM reach_{k}" for k in range(reach + 1))
+    seen = {int(v) for v in engine.arrow("SELECT DISTINCT node_id FROM touched WHERE node_id IS NOT NULL").column(0)}
+    frontier = set(seen)
+    for _ in range(reach):
+        if not frontier:
+            break
+        found = engine.arrow(f"SELECT DISTINCT dst FROM ({rows_in('edges', 'src', frontier)})").column(0)
+        frontier = {int(v) for v in found.to_pylist()} - seen
+        seen |= frontier
     engine.execute(
-        f"""INSERT INTO affected SELECT n.key FROM nodes n WHERE n.node_id IN ({union})
-            AND n.key IN (SELECT person FROM inspectors)"""
+        f"""INSERT INTO affected SELECT n.key FROM ({rows_in("nodes", "node_id", seen)}) n
+            WHERE n.key IN (SELECT person FROM inspectors)"""
     )

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -24,7 +25,7 @@ from xuncha.engine.duckdb_engine import DuckDBEngine
 from xuncha.graph.build import KIN_ROW_SCHEMA, TERM_FIRST, read_terms
 from xuncha.graph.complete import complete
 from xuncha.policy.model import Policy
-from xuncha.screening.context import RoundInfo, setup_round
+from xuncha.screening.context import RoundInfo, cands_sql, register_roles, round_staff
 from xuncha.screening.delta import (
     CORE_TRACKED,
     GRAPH_TRACKED,
@@ -39,7 +40,18 @@ from xuncha.screening.delta import (
     shape_differs,
 )
 from xuncha.screening.kin import derive_kin_ties_forward
-from xuncha.screening.run import COUNTERPARTS, ORDER, RECORD_KEYS, ScreenResult, counts, screen, screen_rules
+from xuncha.screening.output import _PAIRS as PAIRS_SQL
+from xuncha.screening.output import pair_ranking
+from xuncha.screening.run import (
+    COUNTERPARTS,
+    ORDER,
+    RECORD_KEYS,
+    ScreenResult,
+    counts,
+    screen,
+    screen_rules,
+    sql_in,
+)
 from xuncha.screening.state import (
     DB_NAME,
     MANIFEST,
@@ -79,7 +91,30 @@ SAVED = (
     "term_first",
     "kin_ties",
     "conflicts",
+    "targets",
+    "unit_tree",
+    "key_persons",
+    "employees",
+    "cands_all",
+    "counterpart_nodes",
+    "pairs",
+    "person_ids",
+    "person_names",
+    "kin_shapes",
+    "kin_prefix",
+    "place_checked",
+    "kin_rendered",
 )
+_SOURCE = {"kin_groups_all": "kin_groups", "cands_all": "cands"}  # saved under another name
+_ORDER = {
+    "edges": "src",
+    "nodes": "node_id",
+    "conflicts": "inspector",
+    "facts": "s_id",
+    "persons": "person_key",
+    "person_ids": "person_id",
+    "person_names": "name",
+}
 MAX_SHARE = 0.5  # beyond this share of inspectors affected, a full run is as quick
 
 
@@ -196,6 +231,11 @@ def _quoted(path: Path) -> str:
 def _save(result: ScreenResult, bundle: Bundle, key: RunKey, state_dir: Path, graph_problems: list[Problem]) -> None:
     engine = result.engine
     engine.create("term_first", TERM_FIRST.format(rows="kin_rows"))
+    engine.create("counterpart_nodes", f"SELECT node_id, key FROM nodes WHERE node_id IN ({COUNTERPARTS})")
+    pair_ranking(result, 0)  # makes table ``pairs``, which the outputs use; later runs patch it
+    # persons by person_id and by name, for looking a few up (see delta.py)
+    engine.create("person_ids", "SELECT person_id, person_key FROM persons WHERE person_id IS NOT NULL")
+    engine.create("person_names", "SELECT name, person_key FROM persons WHERE name IS NOT NULL")
     names = list(SAVED)
     for table in GRAPH_TRACKED:
         if bundle.has(table):
@@ -206,10 +246,10 @@ def _save(result: ScreenResult, bundle: Bundle, key: RunKey, state_dir: Path, gr
     fresh = state_dir / f"{DB_NAME}.new"
     fresh.unlink(missing_ok=True)
     engine.execute(f"ATTACH '{_quoted(fresh)}' AS st")
-    engine.create("kin_groups_all", "SELECT * FROM kin_groups")
-    for name in names:
-        order = {"edges": " ORDER BY src", "nodes": " ORDER BY node_id"}.get(name, "")
-        engine.execute(f'CREATE TABLE st."{name}" AS SELECT * FROM "{name}"{order}')
+    for name in [n for n in names if engine.has_table(_SOURCE.get(n, n))]:
+        # sorted so that the few rows a later run looks up are found by zone maps
+        order = f" ORDER BY {_ORDER[name]}" if name in _ORDER else ""
+        engine.execute(f'CREATE TABLE st."{name}" AS SELECT * FROM "{_SOURCE.get(name, name)}"{order}')
     engine.execute("DETACH st")
     fresh.replace(state_dir / DB_NAME)
     tables, others = bundle_files(bundle.root)
@@ -240,12 +280,10 @@ def _segments(bundle: Bundle, graph_problems: list[Problem]) -> dict[str, list[d
     return {k: problems_to_json(v) for k, v in segments.items()}
 
 
-def _problem_list(segments: dict[str, list[Problem]]) -> tuple[list[Problem], list[Problem]]:
-    """(bundle problems in load order, graph problems)."""
-    bundle = list(segments.get("files", []))
-    for name in _order(load_schema()):
-        bundle.extend(segments.get(name, []))
-    return bundle, segments.get("members", []) + segments.get("terms", [])
+def _problem_list(segments: dict[str, list[dict[str, Any]]]) -> list[Problem]:
+    """Bundle problems in load order, then graph problems."""
+    names = ["files", *_order(load_schema()), "members", "terms"]
+    return [p for name in names for p in problems_from_json(segments.get(name, []))]
 
 
 def _change_counts(engine: Engine) -> tuple[int, int]:
@@ -269,19 +307,20 @@ def _incremental(
     engine = DuckDBEngine(database=state_dir / DB_NAME, memory_limit=memory_limit)
     try:
         (state_dir / MANIFEST).unlink()  # a run that stops half way leaves no usable state
+        # one transaction: scratch tables made and dropped inside it never reach the file
+        engine.execute("BEGIN TRANSACTION")
         delta = _apply(engine, bundle_path, policy, manifest, changes)
         info = _round_info(manifest)
-        rescreened = _rescreen(engine, info, policy, manifest.key.stages)
+        staff = any(n in delta.added for n in GRAPH_TRACKED)  # positions_x may have changed
+        rescreened = _rescreen(engine, info, policy, manifest.key.stages, staff)
         added, removed = _change_counts(engine)
-        segments = {k: problems_from_json(v) for k, v in manifest.problems.items()}
-        _update_problems(engine, segments, delta)
-        bundle_problems, graph_problems = _problem_list(segments)
-        stats = _graph_stats(engine) | counts(engine)
-        result = ScreenResult(info, engine, bundle_problems + graph_problems, stats)
-        seconds = time.perf_counter() - started
+        _update_problems(engine, manifest.problems, delta)
+        stats = manifest.stats | _graph_stats(engine, manifest.stats, delta) | counts(engine, "cands_all")
         _drop_scratch(engine)
+        engine.execute("COMMIT")
+        result = ScreenResult(info, engine, _problem_list(manifest.problems), stats)
+        seconds = time.perf_counter() - started
         manifest.files = changes.stamps
-        manifest.problems = {k: problems_to_json(v) for k, v in segments.items()}
         manifest.stats = stats
     except BaseException:
         engine.close()
@@ -353,26 +392,36 @@ def _apply_graph(engine: Engine, policy: Policy, loaded: dict[str, pa.Table], de
     apply_graph(engine, change, policy.kin_reach.max_steps, delta)
 
 
-def _rescreen(engine: Engine, info: RoundInfo, policy: Policy, stages: list[int]) -> int:
-    """Screen the affected inspectors again and put their records in place of the old ones."""
-    count = as_int(engine.scalar("SELECT count(DISTINCT person) FROM affected"))
+def _rescreen(engine: Engine, info: RoundInfo, policy: Policy, stages: list[int], staff: bool) -> int:
+    """Screen the affected inspectors again and put their records in place of the old ones.
+    The saved ``cands_all`` holds every candidate; ``cands`` only the affected ones.
+    ``staff``: positions changed, so key persons and employees are made again."""
+    people = engine.arrow("SELECT DISTINCT person FROM affected WHERE person IS NOT NULL").column(0).to_pylist()
+    count = len(people)
     total = as_int(engine.scalar("SELECT count(DISTINCT person) FROM inspectors"))
     if count > 50 and count > MAX_SHARE * total:
         raise _Fallback((f"变化涉及 {count} 名巡察干部，超过一半", f"the change reaches {count} inspectors, over half"))
-    setup_round(engine, info, policy)
-    engine.create("cands_all", "SELECT * FROM cands")
-    engine.create("cands", "SELECT * FROM cands_all WHERE person IN (SELECT person FROM affected)")
+
+    def who(column: str) -> str:
+        return sql_in(column, people)
+
+    register_roles(engine, policy)
+    if staff:
+        _staff_again(engine, info)
+        engine.execute("DELETE FROM kin_rendered")  # edge ids may now stand for other edges
+    engine.create("cands", cands_sql(who("i.person")))
     derive_kin_ties_forward(
         engine,
         inspectors="SELECT DISTINCT node_id FROM cands",
-        counterparts=COUNTERPARTS,
+        counterparts="SELECT node_id FROM counterpart_nodes",
         on=info.start_date,
         reach=policy.kin_reach,
         into="kin_ties_new",
+        shapes=False,
     )
     engine.execute(
-        """DELETE FROM kin_ties WHERE inspector_id IN
-           (SELECT node_id FROM nodes WHERE key IN (SELECT person FROM affected))"""
+        f"""DELETE FROM kin_ties WHERE inspector_id IN
+            (SELECT node_id FROM cands_all WHERE {who("person")} UNION ALL SELECT node_id FROM cands)"""
     )
     engine.execute("INSERT INTO kin_ties SELECT * FROM kin_ties_new")
     engine.create(  # the renderer reads every group: give it those on the paths found
@@ -380,26 +429,70 @@ def _rescreen(engine: Engine, info: RoundInfo, policy: Policy, stages: list[int]
         """SELECT * FROM kin_groups_all WHERE grp IN (SELECT grp FROM edges
              WHERE edge_id IN (SELECT unnest(edges) FROM kin_ties_new) AND grp IS NOT NULL)""",
     )
-    screen_rules(engine, info, policy, set(stages), into="conflicts_new", only="SELECT person FROM affected")
-    scope = "inspector IN (SELECT person FROM affected)"
-    engine.create("conflict_changes", _CHANGES.format(old="conflicts", new="conflicts_new", scope=scope))
-    engine.execute(f"DELETE FROM conflicts WHERE {scope}")
+    # the rules read these three whole: the rows of the affected inspectors are all they need
+    shadowed = [(t, c) for t, c in (("inspectors", "person"), *_NAMED) if engine.has_table(t)]
+    for table, column in shadowed:
+        engine.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM main.{table} WHERE {who(column)}")
+    screen_rules(
+        engine, info, policy, set(stages), into="conflicts_new", only="SELECT person FROM affected", narrow=True
+    )
+    for table, _ in shadowed:
+        engine.execute(f"DROP TABLE temp.{table}")
+    engine.create("conflicts_old", f"SELECT * FROM conflicts WHERE {who('inspector')}")
+    engine.execute(
+        "CREATE OR REPLACE TEMP TABLE conflict_changes AS "
+        + _CHANGES.format(old="conflicts_old", new="conflicts_new", scope="true")
+    )
+    engine.execute(f"DELETE FROM conflicts WHERE {who('inspector')}")
     engine.execute("INSERT INTO conflicts SELECT * FROM conflicts_new")
-    engine.create("cands", "SELECT * FROM cands_all")
+    _patch_pairs(engine, who("inspector"))
+    engine.execute(f"DELETE FROM cands_all WHERE {who('person')}")
+    engine.execute("INSERT INTO cands_all SELECT * FROM cands")
     return count
 
 
-def _update_problems(engine: Engine, segments: dict[str, list[Problem]], delta: Delta) -> None:
+_NAMED = (("declarations", "inspector"), ("objections", "inspector"))
+
+
+def _patch_pairs(engine: Engine, which: str) -> None:
+    """The ranking of (inspector, target) pairs is per pair: those of the affected inspectors
+    are ranked again, over their records alone."""
+    engine.execute(f"DELETE FROM pairs WHERE {which}")
+    engine.execute(f"CREATE OR REPLACE TEMP TABLE conflicts AS SELECT * FROM main.conflicts WHERE {which}")
+    engine.execute(f"INSERT INTO pairs {PAIRS_SQL}")
+    engine.execute("DROP TABLE temp.conflicts")
+
+
+def _staff_again(engine: Engine, info: RoundInfo) -> None:
+    """Key persons and employees made again; ``counterpart_nodes`` patched by the keys that came and went."""
+    people = "SELECT person FROM key_persons UNION SELECT person FROM employees"
+    engine.execute(f"CREATE OR REPLACE TEMP TABLE staff_before AS {people}")
+    round_staff(engine, info)
+    engine.execute(f"CREATE OR REPLACE TEMP TABLE staff_after AS {people}")
+    gone = engine.arrow("SELECT person FROM staff_before EXCEPT SELECT person FROM staff_after").column(0)
+    came = engine.arrow("SELECT person FROM staff_after EXCEPT SELECT person FROM staff_before").column(0)
+    if len(gone):
+        engine.execute(f"DELETE FROM counterpart_nodes WHERE {sql_in('key', gone.to_pylist())}")
+    if len(came):
+        engine.execute(
+            f"""INSERT INTO counterpart_nodes SELECT node_id, key FROM nodes
+                WHERE {sql_in("key", came.to_pylist())} AND key NOT IN (SELECT key FROM counterpart_nodes)"""
+        )
+
+
+def _update_problems(engine: Engine, segments: dict[str, list[dict[str, Any]]], delta: Delta) -> None:
     for name, problems in delta.problems.items():
-        segments[name] = problems
+        segments[name] = problems_to_json(problems)
     if "family_members" in delta.added or delta.member_problems:
         gone = delta.removed_member_rows
-        kept = [p for p in segments.get("members", []) if f"{p.file}:{p.row}" not in gone]
-        segments["members"] = sorted(kept + delta.member_problems, key=lambda p: p.row or 0)
+        kept = [p for p in segments.get("members", []) if f"{p['file']}:{p['row']}" not in gone]
+        fresh = problems_to_json(delta.member_problems)
+        segments["members"] = sorted(kept + fresh, key=lambda p: p["row"] or 0)
     if any(n in delta.added for n in GRAPH_TRACKED):
         _refresh_terms(engine)
-        segments["terms"] = []
-        read_terms(engine.arrow("SELECT * FROM term_first ORDER BY ALL").to_pylist(), segments["terms"])
+        terms: list[Problem] = []
+        read_terms(engine.arrow("SELECT * FROM term_first ORDER BY ALL").to_pylist(), terms)
+        segments["terms"] = problems_to_json(terms)
 
 
 def _refresh_terms(engine: Engine) -> None:
@@ -415,7 +508,12 @@ def _refresh_terms(engine: Engine) -> None:
     )
 
 
-def _graph_stats(engine: Engine) -> dict[str, int]:
+_GRAPH_STATS = ("nodes", "virtual_nodes", "edges", "members_linked", "members_new")
+
+
+def _graph_stats(engine: Engine, saved: dict[str, int], delta: Delta) -> dict[str, int]:
+    if not any(n in delta.added for n in GRAPH_TRACKED) and all(k in saved for k in _GRAPH_STATS):
+        return {k: saved[k] for k in _GRAPH_STATS}
     row = engine.arrow(
         """SELECT (SELECT count(*) FROM nodes) AS nodes,
                   (SELECT count(*) FROM nodes WHERE origin = 'virtual') AS virtual_nodes,
@@ -437,8 +535,9 @@ def _graph_stats(engine: Engine) -> dict[str, int]:
 
 
 def _drop_scratch(engine: Engine) -> None:
-    keep = set(SAVED) | {f"src_{t}" for t in GRAPH_TRACKED} | {"conflict_changes", "affected"}
-    names = engine.arrow("SELECT table_name FROM duckdb_tables()").column(0).to_pylist()
+    """Every table of the state file that is not saved (temporary tables go with the connection)."""
+    keep = set(SAVED) | {f"src_{t}" for t in GRAPH_TRACKED}
+    names = engine.arrow("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").column(0).to_pylist()
     for name in names:
         if name not in keep:
             engine.execute(f'DROP TABLE IF EXISTS "{name}"')

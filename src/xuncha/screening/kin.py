@@ -130,15 +130,17 @@ WHERE k.category <> 'other_kin' OR NOT EXISTS (
 
 
 def derive_kin_ties_forward(
-    engine: Engine, *, inspectors: str, counterparts: str, on: date, reach: KinReach, into: str
+    engine: Engine, *, inspectors: str, counterparts: str, on: date, reach: KinReach, into: str, shapes: bool = True
 ) -> None:
     """The rows ``derive_kin_ties`` would give ``inspectors``, found for a few of them by walking
     the whole reach from the inspectors alone (kin shapes are closed under reversal, so these
     are the same simple paths), into table ``into``. Ties are broken by the order of edge ids
-    in a full build, so a patched graph with other ids gives the same choice."""
-    shapes, prefixes = shape_tables(reach)
-    engine.register("kin_shapes", shapes)
-    engine.register("kin_prefix", prefixes)
+    in a full build, so a patched graph with other ids gives the same choice. ``shapes=False``:
+    tables ``kin_shapes`` and ``kin_prefix`` of this reach are there already."""
+    if shapes:
+        shape_table, prefixes = shape_tables(reach)
+        engine.register("kin_shapes", shape_table)
+        engine.register("kin_prefix", prefixes)
     _walks(engine, "kin_all", inspectors, reach.max_steps, on)
     engine.create(
         "kin_found",

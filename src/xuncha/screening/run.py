@@ -143,11 +143,14 @@ def screen_rules(
     *,
     into: str = "conflicts",
     only: str | None = None,
+    narrow: bool = False,
 ) -> None:
     """Every rule over the round's tables and ``kin_ties``: table ``into`` holds the records.
-    ``only`` (a query returning ``person``) keeps the hits of those inspectors alone."""
+    ``only`` (a query returning ``person``) keeps the hits of those inspectors alone;
+    ``narrow``: the records are few, so names are looked up by constant keys, and the
+    tables ``place_checked`` and ``kin_rendered`` hold decisions of earlier runs to reuse."""
     if any(r.kind == "region_native" for r in policy.rules):
-        region_matches(engine)
+        region_matches(engine, saved=narrow)
     if any(r.kind == "region_home" and info.mode in r.modes for r in policy.rules):
         home_region_matches(engine)
     pair_rules = [r for r in policy.rules if r.kind not in REGION_KINDS]
@@ -155,9 +158,13 @@ def screen_rules(
     _create_hits(engine, "hits", [q for r in pair_rules if (q := _rule_sql(r, info, policy))], info, only)
     _create_hits(engine, "region_hits", [q for r in region_rules if (q := _rule_sql(r, info, policy))], info, only)
     engine.create("best", _best_sql(stages))
-    _render_kin(engine)
+    _render_kin(engine, saved=narrow)
     engine.register("rule_bases", _bases(policy))
-    engine.create(into, _CONFLICTS, [info.round_id])
+    nodes = "nodes"
+    if narrow:  # names of the few keys on the records, found by zone maps (nodes are stored by key)
+        keys = engine.arrow("SELECT inspector FROM best UNION SELECT counterpart FROM best").column(0)
+        nodes = f"({rows_in('nodes', 'key', keys.to_pylist())})"
+    engine.create(into, _CONFLICTS.format(nodes=nodes), [info.round_id])
 
 
 REGION_KINDS = ("region_native", "region_home")
@@ -218,9 +225,9 @@ SELECT ?::VARCHAR AS round, b.stage::INTEGER AS stage, b.inspector, ni.name AS i
 FROM best b
 LEFT JOIN kin_paths k ON k.inspector = b.inspector AND k.counterpart = b.counterpart
                      AND k.category = b.category AND k.edges = b.edges
-LEFT JOIN nodes ni ON ni.key = b.inspector
+LEFT JOIN {nodes} ni ON ni.key = b.inspector
 LEFT JOIN units ut ON ut.unit_id = b.target
-LEFT JOIN nodes nc ON nc.key = b.counterpart
+LEFT JOIN {nodes} nc ON nc.key = b.counterpart
 LEFT JOIN units uc ON uc.unit_id = b.counterpart
 LEFT JOIN rule_bases r ON r.rule_id = b.rule_id
 """
@@ -239,26 +246,64 @@ _KIN_PATHS = pa.schema(
 )
 
 
-def _render_kin(engine: Engine) -> None:
-    """Kin ties are few: their paths and terms are rendered in Python."""
+def _render_kin(engine: Engine, saved: bool = False) -> None:
+    """Kin ties are few: their paths and terms are rendered in Python. ``kin_rendered`` keeps
+    each rendering by (edges, the hit's sources); ``saved``: it is a table of earlier
+    renderings over the same graph, reused and added to."""
     rows = engine.arrow(
         """SELECT DISTINCT inspector, counterpart, category, edges, sources FROM best
            WHERE edges IS NOT NULL AND len(edges) > 0"""
     ).to_pylist()
-    renderer = PathRenderer(engine, {e for r in rows for e in r["edges"]})
+    known: dict[tuple[tuple[int, ...], tuple[str, ...]], dict[str, Any]] = {}
+    if saved:
+        known = {_render_key(r["edges"], r["given"]): r for r in engine.arrow("SELECT * FROM kin_rendered").to_pylist()}
+    missing = [r for r in rows if _render_key(r["edges"], r["sources"]) not in known]
+    fresh = _rendered(engine, missing)
+    known.update({_render_key(r["edges"], r["given"]): r for r in fresh})
+    if saved:
+        engine.register("kin_rendered_new", pa.Table.from_pylist(fresh, schema=_RENDERED))
+        engine.execute("INSERT INTO kin_rendered SELECT * FROM kin_rendered_new")
+    else:
+        engine.register("kin_rendered", pa.Table.from_pylist(fresh, schema=_RENDERED))
     out = [
+        {"inspector": r["inspector"], "counterpart": r["counterpart"], "category": r["category"], "edges": r["edges"]}
+        | {k: known[_render_key(r["edges"], r["sources"])][k] for k in ("path", "kin_term", "sources")}
+        for r in rows
+    ]
+    engine.register("kin_paths", pa.Table.from_pylist(out, schema=_KIN_PATHS))
+
+
+def _render_key(edges: list[int], given: list[str] | None) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    return tuple(edges), tuple(given or ())
+
+
+_RENDERED = pa.schema(
+    [
+        ("edges", pa.list_(pa.int64())),
+        ("given", pa.list_(pa.string())),
+        ("path", pa.list_(_STEP)),
+        ("kin_term", pa.string()),
+        ("sources", pa.list_(pa.string())),
+    ]
+)
+
+
+def _rendered(engine: Engine, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The path, term and sources of each distinct (edges, sources) of ``rows``."""
+    distinct = {_render_key(r["edges"], r["sources"]): r for r in rows}
+    if not distinct:
+        return []
+    renderer = PathRenderer(engine, {e for r in rows for e in r["edges"]})
+    return [
         {
-            "inspector": r["inspector"],
-            "counterpart": r["counterpart"],
-            "category": r["category"],
             "edges": r["edges"],
+            "given": r["sources"],
             "path": renderer.steps(r["edges"]),
             "kin_term": renderer.kin_term(r["edges"]),
             "sources": list(dict.fromkeys(s for s in renderer.sources(r["edges"]) + list(r["sources"] or []) if s)),
         }
-        for r in rows
+        for r in distinct.values()
     ]
-    engine.register("kin_paths", pa.Table.from_pylist(out, schema=_KIN_PATHS))
 
 
 def _bases(policy: Policy) -> pa.Table:
@@ -293,6 +338,32 @@ def _rule_sql(rule: Rule, info: RoundInfo, policy: Policy) -> str | None:
         case "objection":
             return sql.objection_sql(rule)
     return None
+
+
+def sql_in(column: str, values: Iterable[Any]) -> str:
+    """``column`` is one of the constant ``values`` (all text or all integers). Their range is
+    given as well: on a table stored in the column's order, the range lets zone maps skip
+    row groups and segments, the list alone only row groups."""
+    items = sorted({v for v in values if v is not None})
+    if not items:
+        return "false"
+    text = ["'" + v.replace("'", "''") + "'" if isinstance(v, str) else str(int(v)) for v in items]
+    if len(text) == 1:
+        return f"{column} = {text[0]}"
+    return f"({column} BETWEEN {text[0]} AND {text[-1]} AND {column} IN ({', '.join(text)}))"
+
+
+def rows_in(table: str, column: str, values: Iterable[Any]) -> str:
+    """The rows of ``table`` whose ``column`` is one of ``values``, as one query per group
+    of near values (text: the same first two characters; integers: the same 65536): on a
+    table stored in the column's order, each group's range lets zone maps skip nearly
+    everything (keys of persons, units and cadre-form members lie far apart)."""
+    groups: dict[Any, list[Any]] = {}
+    for value in values:
+        if value is not None:
+            groups.setdefault(value[:2] if isinstance(value, str) else int(value) >> 16, []).append(value)
+    parts = [f"SELECT * FROM {table} WHERE {sql_in(column, group)}" for _, group in sorted(groups.items())]
+    return " UNION ALL ".join(parts) or f"SELECT * FROM {table} WHERE false"
 
 
 def counts(engine: Engine, cands: str = "cands") -> dict[str, int]:

@@ -20,7 +20,7 @@ from xuncha.bundle.read import discover, is_workbook
 from xuncha.bundle.schema import load_schema
 from xuncha.policy.model import DEFAULT_POLICY
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 DB_NAME = "state.duckdb"
 MANIFEST = "manifest.json"
 

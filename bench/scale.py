@@ -95,13 +95,22 @@ def run(args: list[str], spill_root: Path) -> Measured:
     return Measured(seconds, usage.ru_maxrss / 1024, largest[0], step_times(output.decode("utf-8", "replace")))
 
 
-def measure(bundle: Path, out: Path, engine: list[str]) -> dict[str, Measured]:
+COMPARE_STEPS = {"probabilistic": "compare", "exact": "compare-exact"}
+
+
+def measure(bundle: Path, out: Path, engine: list[str], links: list[str]) -> dict[str, Measured]:
+    """``screen``, then ``compare`` once per way of resolving rows to persons in ``links``:
+    ``compare`` links the rows first (Splink), then runs the six models; ``compare-exact``
+    (``--link exact``) resolves them by ID numbers only and runs the same six models."""
     round_id = (bundle / "ROUND").read_text(encoding="utf-8").strip()
     spill = out / "tmp"
     screen = [*XUNCHA, "screen", str(bundle), "--round", round_id, *engine, "--out", str(out / "screen")]
-    # compare on a bundle links its rows first (Splink), then runs the six models
-    compare = [*XUNCHA, "compare", str(bundle), "--models", "all", *engine, "--out", str(out / "compare")]
-    return {"screen": run(screen, spill), "compare": run(compare, spill)}
+    result = {"screen": run(screen, spill)}
+    for mode in links:
+        step = COMPARE_STEPS[mode]
+        compare = [*XUNCHA, "compare", str(bundle), "--models", "all", "--link", mode, *engine]
+        result[step] = run([*compare, "--out", str(out / step)], spill)
+    return result
 
 
 def recorded(path: Path) -> dict[str, Any]:
@@ -134,7 +143,7 @@ def show(label: str, results: dict[str, Measured]) -> None:
 
 def growth(sizes: list[int], table: dict[int, dict[str, Measured]]) -> None:
     for small, large in itertools.pairwise(sizes):
-        for step in ("screen", "compare"):
+        for step in [s for s in ("screen", *COMPARE_STEPS.values()) if s in table[small] and s in table[large]]:
             exponent = math.log(table[large][step].seconds / table[small][step].seconds) / math.log(large / small)
             print(f"  growth {step:<8} {small:,} -> {large:,}: exponent {exponent:.2f} (1.0 = linear)")
 
@@ -143,13 +152,13 @@ def duckdb_sizes(args: argparse.Namespace, book: Path, run_them: bool) -> dict[i
     """Each size on DuckDB under the memory limit (or, when not ``run_them``, its recorded figures)."""
     table: dict[int, dict[str, Measured]] = {}
     for size in args.sizes:
-        label = f"{size} duckdb {args.memory_limit}"
+        label = f"{size} duckdb {args.memory_limit} {'+'.join(args.link)}"
         if not run_them and label not in recorded(book):
             continue
         bundle = synth_bundle(args.out, size, args.seed, "csv")
 
         def work(b: Path = bundle, s: int = size) -> dict[str, Measured]:
-            return measure(b, args.out / f"scale-{s}-duckdb", ["--memory-limit", args.memory_limit])
+            return measure(b, args.out / f"scale-{s}-duckdb", ["--memory-limit", args.memory_limit], args.link)
 
         table[size] = measured(book, label, args.reuse or not run_them, work)
         show(f"{size:,} duckdb", table[size])
@@ -168,11 +177,11 @@ def spark_size(args: argparse.Namespace, book: Path, duck: dict[int, dict[str, M
         book,
         f"{size} spark {args.spark_master}",
         args.reuse,
-        lambda: measure(bundle, args.out / f"scale-{size}-spark", options),
+        lambda: measure(bundle, args.out / f"scale-{size}-spark", options, ["probabilistic"]),
     )
     show(f"{size:,} spark", spark)
-    if size in duck:
-        for step in ("screen", "compare"):
+    for step in ("screen", "compare"):
+        if step in duck.get(size, {}):
             print(f"  spark / duckdb {step}: {spark[step].seconds / duck[size][step].seconds:.1f}x")
 
 
@@ -187,6 +196,13 @@ def main() -> None:
         choices=["duckdb", "spark", "incremental"],
         default=["duckdb", "spark", "incremental"],
         help="what to run (a step left out shows its recorded figures, if any)",
+    )
+    parser.add_argument(
+        "--link",
+        nargs="+",
+        choices=list(COMPARE_STEPS),
+        default=["probabilistic"],
+        help="how compare resolves rows to persons (each given is measured)",
     )
     parser.add_argument("--spark-master", default="local[2]")
     parser.add_argument("--spark-memory", default="8g", help="spark.driver.memory in local mode")

@@ -321,6 +321,15 @@ def link(
 @click.option("--since", default=None, help="与较早快照比较，标记新增/未变/已消除 / earlier snapshot id")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "ftm"]), default="jsonl", show_default=True)
 @click.option("--decisions", type=click.Path(exists=True, path_type=Path), default=None)
+@click.option(
+    "--link",
+    "link_mode",
+    type=click.Choice(["probabilistic", "exact"]),
+    default="probabilistic",
+    show_default=True,
+    help="人员关联方式：probabilistic 先做概率关联（Splink）；exact 只按身份证号匹配，大数据量时更快 / "
+    "how rows are resolved to persons: Splink first, or ID numbers only",
+)
 @click.option("--out", type=click.Path(path_type=Path), required=True)
 def compare(
     bundle: Path | None,
@@ -332,6 +341,7 @@ def compare(
     since: str | None,
     fmt: str,
     decisions: Path | None,
+    link_mode: str,
     out: Path,
     engine_name: str,
     spark_master: str,
@@ -354,6 +364,7 @@ def compare(
             decisions=decisions,
             out=out,
             engine=_engine(engine_name, spark_master, spark_config, memory_limit),
+            exact=link_mode == "exact",
         )
     )
 

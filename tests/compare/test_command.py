@@ -137,3 +137,18 @@ def test_steps_are_reported_on_stderr(tmp_path: Path) -> None:
     assert any("比对模型「优亲厚友」 / model kin_benefit" in line for line in lines)
     assert lines[-1].startswith(f"  [{total}/{total}] 写出结果 / writing the results：")
     assert "findings.jsonl" not in result.stderr  # the summary stays on stdout
+
+
+def test_exact_resolution_skips_linking(tmp_path: Path) -> None:
+    """``--link exact`` resolves rows by ID numbers only: no linking steps; every row of this
+    bundle carries its ID number, so the leads are those of a linked run."""
+    bundle = csvdata.write(tmp_path / "b")
+    linked = _run(str(bundle), "--out", str(tmp_path / "linked"))
+    exact = _run(str(bundle), "--link", "exact", "--out", str(tmp_path / "exact"))
+    assert linked.exit_code == 0 and exact.exit_code == 0, exact.output
+    steps = [line for line in exact.stderr.splitlines() if line.startswith("  [")]
+    assert not any("Splink" in line for line in steps) and steps[0].startswith(f"  [1/{len(steps)}]")
+    assert len(steps) == len([line for line in linked.stderr.splitlines() if line.startswith("  [")]) - 4
+    with_links = sorted((f["model"], tuple(f["persons"])) for f in _read(tmp_path / "linked" / "findings.jsonl"))
+    without = sorted((f["model"], tuple(f["persons"])) for f in _read(tmp_path / "exact" / "findings.jsonl"))
+    assert without == with_links and len(without) == 10

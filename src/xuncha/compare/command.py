@@ -32,8 +32,10 @@ def compare_command(
     decisions: Path | None,
     out: Path,
     engine: EngineOptions | None = None,
+    exact: bool = False,
 ) -> int:
-    """Exit 0 when done, 1 on bundle or rule errors, 2 on usage errors."""
+    """Exit 0 when done, 1 on bundle or rule errors, 2 on usage errors. ``exact``: resolve rows
+    to persons by their ID numbers only (no probabilistic linking)."""
     from xuncha.exchange.errors import SourceError
     from xuncha.exchange.source import open_source
 
@@ -43,15 +45,16 @@ def compare_command(
     except RuleError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 1
-    # loading, four link stages, views, one stage per model, assembling, writing
-    with progress.report("大数据比对 / comparison", total=None if since else len(specs) + 8):
+    # loading, four link steps (none with exact), views, one step per model, assembling, writing
+    total = None if since else len(specs) + (4 if exact else 8)
+    with progress.report("大数据比对 / comparison", total=total):
         try:
             with progress.step("读取数据", "loading the data"):
                 source = open_source(bundle, store, snapshot, strict=strict)
                 earlier = _earlier(source, since, strict)
-            found = _run(source.bundle, [s.id for s in specs], rules, decisions, engine)
+            found = _run(source.bundle, [s.id for s in specs], rules, decisions, engine, exact)
             if earlier is not None:
-                found = with_status(found, _run(earlier, [s.id for s in specs], rules, decisions, engine))
+                found = with_status(found, _run(earlier, [s.id for s in specs], rules, decisions, engine, exact))
         except SourceError as exc:
             print(f"错误 / error: {exc}", file=sys.stderr)
             return 2
@@ -89,10 +92,15 @@ def _earlier(source: Any, since: str | None, strict: bool) -> Bundle | None:
 
 
 def _run(
-    bundle: Bundle, models: list[str], rules: Path | None, decisions: Path | None, engine: EngineOptions | None = None
+    bundle: Bundle,
+    models: list[str],
+    rules: Path | None,
+    decisions: Path | None,
+    engine: EngineOptions | None = None,
+    exact: bool = False,
 ) -> list[dict[str, Any]]:
     with memory_limit(engine.memory_limit if engine else None):
-        links = _links(bundle, decisions)
+        links = None if exact else _links(bundle, decisions)
     if engine is None:
         return records(compare(bundle, links, models=models, rules_dir=rules))
     eng = engine.open()

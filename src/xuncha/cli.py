@@ -71,7 +71,10 @@ def _engine_options(func: Callable[..., None]) -> Callable[..., None]:
         help="Spark 设置文件（YAML）/ Spark settings (YAML), on top of the defaults",
     )(func)
     func = click.option(
-        "--spark-master", default="local[*]", show_default=True, help="Spark 主节点地址 / Spark master URL"
+        "--spark-master",
+        default=None,
+        help="Spark 主节点地址，默认 local[*]（用 spark-submit 运行时取其设置）/ "
+        "Spark master URL (default local[*], or spark-submit's)",
     )(func)
     return click.option(
         "--engine",
@@ -83,7 +86,9 @@ def _engine_options(func: Callable[..., None]) -> Callable[..., None]:
     )(func)
 
 
-def _engine(name: str, master: str, config: Path | None, memory_limit: str | None = None) -> EngineOptions | None:
+def _engine(
+    name: str, master: str | None, config: Path | None, memory_limit: str | None = None
+) -> EngineOptions | None:
     """None for the default engine, so the commands keep their own defaults."""
     from xuncha.engine.base import EngineOptions
 
@@ -123,7 +128,7 @@ def screen(
     strict: bool,
     out: Path,
     engine_name: str,
-    spark_master: str,
+    spark_master: str | None,
     spark_config: Path | None,
     memory_limit: str | None,
     state_dir: Path | None,
@@ -297,7 +302,7 @@ def link(
     decisions: Path | None,
     out: Path,
     engine_name: str,
-    spark_master: str,
+    spark_master: str | None,
     spark_config: Path | None,
     memory_limit: str | None,
 ) -> None:
@@ -344,7 +349,7 @@ def compare(
     link_mode: str,
     out: Path,
     engine_name: str,
-    spark_master: str,
+    spark_master: str | None,
     spark_config: Path | None,
     memory_limit: str | None,
 ) -> None:

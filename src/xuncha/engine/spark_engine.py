@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,7 +61,10 @@ def spark_session(master: str | None = None, config: Path | None = None) -> Spar
         raise EngineError(
             "未安装 PySpark，请执行 pip install 'xuncha[spark]' / PySpark is missing: pip install 'xuncha[spark]'"
         ) from err
-    builder = SparkSession.builder.master(master or DEFAULT_MASTER)
+    builder = SparkSession.builder
+    chosen = master_for(master, os.environ)
+    if chosen is not None:
+        builder = builder.master(chosen)
     for key, value in spark_settings(config).items():
         if not key.startswith("xuncha."):
             builder = builder.config(key, value)
@@ -68,6 +72,14 @@ def spark_session(master: str | None = None, config: Path | None = None) -> Spar
     session.sparkContext.setLogLevel("ERROR")
     _shared["session"] = session
     return session
+
+
+def master_for(given: str | None, environ: Mapping[str, str]) -> str | None:
+    """The master to set: the one given, else none under spark-submit (which has set it; its
+    driver runs with ``PYSPARK_GATEWAY_PORT``), else ``local[*]``."""
+    if given:
+        return given
+    return None if environ.get("PYSPARK_GATEWAY_PORT") else DEFAULT_MASTER
 
 
 def _require_java() -> None:

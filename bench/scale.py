@@ -152,13 +152,14 @@ def duckdb_sizes(args: argparse.Namespace, book: Path, run_them: bool) -> dict[i
     """Each size on DuckDB under the memory limit (or, when not ``run_them``, its recorded figures)."""
     table: dict[int, dict[str, Measured]] = {}
     for size in args.sizes:
-        label = f"{size} duckdb {args.memory_limit} {'+'.join(args.link)}"
+        links = ["exact"] if args.exact_from and size >= args.exact_from else args.link
+        label = f"{size} duckdb {args.memory_limit} {'+'.join(links)}"
         if not run_them and label not in recorded(book):
             continue
         bundle = synth_bundle(args.out, size, args.seed, "csv")
 
-        def work(b: Path = bundle, s: int = size) -> dict[str, Measured]:
-            return measure(b, args.out / f"scale-{s}-duckdb", ["--memory-limit", args.memory_limit], args.link)
+        def work(b: Path = bundle, s: int = size, modes: list[str] = links) -> dict[str, Measured]:
+            return measure(b, args.out / f"scale-{s}-duckdb", ["--memory-limit", args.memory_limit], modes)
 
         table[size] = measured(book, label, args.reuse or not run_them, work)
         show(f"{size:,} duckdb", table[size])
@@ -203,6 +204,12 @@ def main() -> None:
         choices=list(COMPARE_STEPS),
         default=["probabilistic"],
         help="how compare resolves rows to persons (each given is measured)",
+    )
+    parser.add_argument(
+        "--exact-from",
+        type=int,
+        default=0,
+        help="from this size on, compare with --link exact only (Splink's candidate pairs outgrow the disk)",
     )
     parser.add_argument("--spark-master", default="local[2]")
     parser.add_argument("--spark-memory", default="8g", help="spark.driver.memory in local mode")

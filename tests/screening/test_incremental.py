@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,8 @@ from click.testing import CliRunner
 
 from xuncha.bundle.schema import load_schema
 from xuncha.cli import main
+from xuncha.screening import incremental
+from xuncha.screening.delta import Tail, _plain
 from xuncha.synth.generate import write_bundle
 
 COUNTY = Path(__file__).parent / "data" / "county"
@@ -170,7 +173,9 @@ def add_objection(case: Case, rng: random.Random) -> str:
     return f"object {unit}/{inspector}"
 
 
-def add_cadre_form(case: Case, rng: random.Random) -> str:
+def add_cadre_form(
+    case: Case, rng: random.Random, append: Callable[[Path, list[dict[str, str]]], None] = _append
+) -> str:
     """An inspector files a form: a key person by name and birth month (linked), one by ID
     number, an unknown member working in a target (a new employee), a cousin (virtual people)."""
     cadre = rng.choice(_inspector_rows(case))["person"]
@@ -185,7 +190,7 @@ def add_cadre_form(case: Case, rng: random.Random) -> str:
         {"cadre": cadre, "relation": "表弟", "name": second["name"], "id_number": second["id_number"]},
         {"cadre": cadre, "relation": "儿子", "name": "新成员", "birth_month": "1999.01", "employer_title": unit_name},
     ]
-    _append(case.path("family_members"), rows)
+    append(case.path("family_members"), rows)
     return f"cadre form of {cadre}"
 
 
@@ -309,3 +314,86 @@ def test_spark_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, [*args, "--incremental", str(tmp_path / "s"), "--engine", "spark"])
     assert result.exit_code == 1
     assert "DuckDB" in result.output and "spark" in result.output
+
+
+# ------------------------------------------------------------------ appended cadre forms
+
+
+def _append_lines(path: Path, new: list[dict[str, str]]) -> None:
+    """Append at the end of the file: what was there stays a byte prefix."""
+    names = _english(path, _header(path))
+    assert path.read_bytes().endswith(b"\n")
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(
+            [r.get(n, "") for n in names] for r in new
+        )
+
+
+def _spy_tails(monkeypatch: pytest.MonkeyPatch) -> list[Tail | None]:
+    """The answers of ``load_tail`` during the runs that follow."""
+    seen: list[Tail | None] = []
+    real = incremental.load_tail
+
+    def spy(*args: Any) -> Tail | None:
+        seen.append(real(*args))
+        return seen[-1]
+
+    monkeypatch.setattr(incremental, "load_tail", spy)
+    return seen
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_appended_forms_are_read_alone(tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows appended to family_members are parsed alone (numbered on from the saved rows, a bad
+    ID number among them reported at its row) and give what a full run gives, twice in a row."""
+    case = _synth(tmp_path, seed)
+    case.incremental()
+    tails = _spy_tails(monkeypatch)
+    rng = random.Random(seed)
+    for step in range(2):
+        lines = len(case.path("family_members").read_bytes().splitlines())
+        what = f"seed {seed} step {step}: {add_cadre_form(case, rng, _append_lines)}"
+        _append_lines(
+            case.path("family_members"),
+            [{"cadre": _inspector_rows(case)[0]["person"], "relation": "女儿", "name": "某某", "id_number": "12345"}],
+        )
+        out, output = case.check(what)
+        tail = tails[-1]
+        assert tail is not None, f"{what}: the appended rows were not read alone"
+        assert tail.first_row == lines + 1 and tail.data.table.num_rows == 4, what
+        assert any(p.row == lines + 4 and p.column for p in tail.problems), f"{what}: {tail.problems}"
+        assert "增量审查 / incremental" in output and _changes(out), what
+
+
+def test_a_row_edited_before_the_end_reads_the_whole_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row changed in the middle (and rows appended): no tail; the whole file is diffed."""
+    case = _synth(tmp_path, SEEDS[0])
+    case.incremental()
+    tails = _spy_tails(monkeypatch)
+    path = case.path("family_members")
+    rows = _rows(path)
+    middle = len(rows) // 2
+    rows[middle] = {**rows[middle], "name": rows[middle]["name"] + "某"}
+    _write(path, rows, _header(path))
+    what = f"edit row {middle + 2}; {add_cadre_form(case, random.Random(5), _append_lines)}"
+    _, output = case.check(what)
+    assert not any(tails), what  # not a byte prefix: no tail is read
+    diffed = re.search(r"family_members \+(\d+)/-(\d+)", output)
+    assert "增量审查 / incremental" in output and diffed, f"{what}\n{output}"
+    assert int(diffed.group(2)) == len(rows) - middle and int(diffed.group(1)) == len(rows) - middle + 3, output
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        (b'"a","b"\n"1","2"\n', True),
+        (b"a,b\r\n1,2\r\n", True),
+        (b'"a ""x"" b",c\n', True),
+        (b'"a","b\nc"\n', False),  # a quoted line break: records are not lines
+        (b"a\rb\n", False),  # a bare CR ends a record
+        (b'a,b"c\n', False),  # a quote inside a field
+        (b'a,"x"y\n', False),
+    ],
+)
+def test_plain_prefixes(text: bytes, plain: bool) -> None:
+    assert _plain(text, ",") is plain

@@ -8,6 +8,14 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+# the C loader when PyYAML has it (same results, several times quicker)
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _yaml_load(text: str) -> Any:
+    return yaml.load(text, Loader=_YAML_LOADER)
+
+
 Severity = Literal["must", "should", "notice"]
 RuleKind = Literal[
     "kin",
@@ -99,7 +107,7 @@ def load_policy(path: Path | None = None) -> Policy:
     """Load ``path`` (or the default policy). Errors name the file and the field."""
     source = path or DEFAULT_POLICY
     try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        data = _yaml_load(source.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise PolicyError(f"无法读取政策文件 / cannot read policy file {source}: {exc}") from exc
     if not isinstance(data, dict):

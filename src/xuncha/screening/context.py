@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -214,3 +215,29 @@ def home_region_matches(engine: Engine) -> None:
            JOIN region_codes b ON b.value = t.region
            WHERE a.code = b.code""",
     )
+
+
+def sql_in(column: str, values: Iterable[Any]) -> str:
+    """``column`` is one of the constant ``values`` (all text or all integers). Their range is
+    given as well: on a table stored in the column's order, the range lets zone maps skip
+    row groups and segments, the list alone only row groups."""
+    items = sorted({v for v in values if v is not None})
+    if not items:
+        return "false"
+    text = ["'" + v.replace("'", "''") + "'" if isinstance(v, str) else str(int(v)) for v in items]
+    if len(text) == 1:
+        return f"{column} = {text[0]}"
+    return f"({column} BETWEEN {text[0]} AND {text[-1]} AND {column} IN ({', '.join(text)}))"
+
+
+def rows_in(table: str, column: str, values: Iterable[Any]) -> str:
+    """The rows of ``table`` whose ``column`` is one of ``values``, as one query per group
+    of near values (text: the same first two characters; integers: the same 65536): on a
+    table stored in the column's order, each group's range lets zone maps skip nearly
+    everything (keys of persons, units and cadre-form members lie far apart)."""
+    groups: dict[Any, list[Any]] = {}
+    for value in values:
+        if value is not None:
+            groups.setdefault(value[:2] if isinstance(value, str) else int(value) >> 16, []).append(value)
+    parts = [f"SELECT * FROM {table} WHERE {sql_in(column, group)}" for _, group in sorted(groups.items())]
+    return " UNION ALL ".join(parts) or f"SELECT * FROM {table} WHERE false"

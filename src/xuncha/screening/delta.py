@@ -8,18 +8,21 @@ edges of the rows that went or came. Affected inspectors are named as it goes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import codecs
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from xuncha.bundle.build import Builder
-from xuncha.bundle.csvfile import read_csv
+from xuncha.bundle.csvfile import _SNIFF_BYTES, _fast, _head_records, read_csv, sniff_delimiter
+from xuncha.bundle.headers import find_header
 from xuncha.bundle.load import _Loader  # the loader's own per-table checks, for one table
 from xuncha.bundle.model import TableData
 from xuncha.bundle.problems import Problem
-from xuncha.bundle.raw import FileProblem, RawTable, file_problem
+from xuncha.bundle.raw import FileProblem, RawTable, file_problem, header_problems
 from xuncha.bundle.read import read_parquet
 from xuncha.bundle.refs import KeyIndex, _alternatives
 from xuncha.bundle.schema import Column, Schema, Table, load_schema
@@ -38,7 +41,10 @@ from xuncha.graph.build import (
 )
 from xuncha.graph.complete import complete
 from xuncha.graph.members import MEMBER_NODE_SCHEMA, POSITION_SCHEMA, ROW_SCHEMA, link_rows, unit_matcher
-from xuncha.screening.run import rows_in, sql_in
+from xuncha.graph.units import UnitMatcher
+from xuncha.identity.names import normalize_text
+from xuncha.screening.context import rows_in, sql_in
+from xuncha.screening.state import FileStamp
 
 CORE_TRACKED = ("inspectors", "declarations", "objections")
 GRAPH_TRACKED = ("kinship", "family_members")
@@ -69,6 +75,89 @@ def load_table(root: Path, name: str, path: Path, engine: Engine) -> tuple[Table
     loader = _OneTable(root, schema, engine, saved if engine.has_table(saved) else None)
     loader.load(raw)
     return loader.bundle.tables.get(name), loader.bundle.problems
+
+
+@dataclass
+class Tail:
+    """The rows appended to a table file since the state was saved, loaded alone."""
+
+    data: TableData
+    problems: list[Problem]  # the loader's problems of the appended rows
+    first_row: int  # the row number of the first appended row
+
+
+def load_tail(root: Path, name: str, path: Path, old: FileStamp, engine: Engine) -> Tail | None:
+    """The saved file (``old``) is a byte prefix of the CSV file ``path``: the rows after it,
+    numbered as a load of the whole file numbers them; None when that cannot be told cheaply and surely."""
+    if path.suffix.lower() != ".csv" or path.name != old.file:
+        return None
+    data = path.read_bytes()
+    cut = _appended_at(data, old.size)
+    if cut is None:
+        return None
+    table = load_schema().table(name)
+    head = data[:_SNIFF_BYTES].decode("utf-8", errors="ignore")
+    delimiter = sniff_delimiter(head.split("\n", 1)[0])
+    header = find_header(_head_records(head, delimiter), table)
+    if header is None or not _plain(data[:cut], delimiter):
+        return None
+    # records are lines here: the header's lines, then the appended ones
+    header_end = _after_lines(data, header.index + 1)
+    raw = _fast(data[:header_end] + data[cut:], delimiter, header, header.width, table, path.name)
+    if header_end > cut or raw is None:
+        return None
+    first = data.count(b"\n", 0, cut) + 1
+    raw = replace(raw, rows=pa.array(range(first, first + raw.length), pa.int64()))
+    header_problems(raw, header)
+    loader = _OneTable(root, load_schema(), engine, None)  # the few values are looked up alone
+    loader.load(raw)
+    loaded = loader.bundle.tables.get(name)
+    if loaded is None:
+        return None
+    return Tail(loaded, [p for p in loader.bundle.problems if p.row is not None], first)
+
+
+def _appended_at(data: bytes, cut: int) -> int | None:
+    """``cut`` (where the saved file ends in ``data``) when it ends a line of a UTF-8 file."""
+    if len(data) <= cut or data[cut - 1 : cut] != b"\n" or b"\x00" in data:
+        return None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return cut
+
+
+def _plain(prefix: bytes, delimiter: str) -> bool:
+    """No record of ``prefix`` spans lines: no bare CR, an even number of quotes before every
+    line end, and no quote inside a field (where a reader takes it as a character)."""
+    a = np.frombuffer(prefix, dtype=np.uint8)
+    cr = np.flatnonzero(a == 13)
+    if cr.size and (cr[-1] + 1 >= a.size or bool(np.any(a[cr + 1] != 10))):
+        return False
+    at = np.flatnonzero(a == 34)
+    if at.size == 0:
+        return True
+    d = ord(delimiter)
+    before = np.where(at > 0, a[np.maximum(at - 1, 0)], 10)
+    after = a[np.minimum(at + 1, a.size - 1)]
+    edge_before = (before == 10) | (before == d) | (before == 34)
+    edge_after = (after == 10) | (after == 13) | (after == d) | (after == 34)
+    inside = ~edge_before & ~edge_after
+    if bool(np.any(inside)):
+        return False
+    return not bool(np.any(np.searchsorted(at, np.flatnonzero(a == 10)) % 2))
+
+
+def _after_lines(data: bytes, count: int) -> int:
+    at = 0
+    for _ in range(count):
+        at = data.find(b"\n", at) + 1
+        if at == 0:
+            return len(data) + 1
+    return at
 
 
 class _OneTable(_Loader):
@@ -212,6 +301,21 @@ def diff_kinship(engine: Engine, data: pa.Table, delta: Delta) -> tuple[list[str
     return [str(s) for s in removed], kinship_rows(added)
 
 
+def append_members(engine: Engine, tail: Tail, delta: Delta) -> pa.Table | None:
+    """The form rows of ``tail`` put after the saved ones (the rows that came; none went), or
+    None when the saved rows do not end before the tail (the whole file is diffed then)."""
+    names = _columns(engine, "src_family_members")
+    last = engine.scalar("SELECT max(_row) FROM src_family_members")
+    if set(names) != set(tail.data.table.column_names) or (last is not None and as_int(last) >= tail.first_row):
+        return None
+    added = tail.data.table.select(names)
+    engine.register("new_rows", added)
+    cols = ", ".join(f'"{c}"' for c in names)
+    engine.execute(f"INSERT INTO src_family_members SELECT {cols} FROM new_rows")
+    delta.added["family_members"], delta.removed["family_members"] = added.num_rows, 0
+    return added
+
+
 def diff_members(engine: Engine, data: pa.Table, delta: Delta) -> tuple[list[str], pa.Table]:
     """Form rows are linked in order (an earlier row's employer helps tell later namesakes
     apart), so every row from the first that differs on is taken out and linked again:
@@ -309,7 +413,7 @@ def _link(engine: Engine, forms: pa.Table | None, delta: Delta) -> _Members:
     """Member linking for the form rows that came, against the saved persons and positions."""
     if forms is None or forms.num_rows == 0:
         return _Members(ROW_SCHEMA.empty_table(), MEMBER_NODE_SCHEMA.empty_table(), POSITION_SCHEMA.empty_table())
-    units = unit_matcher(engine.arrow("SELECT unit_id, name, region FROM units"))
+    units = _units(engine, forms)
     # the linker looks persons up by ID number, cadre and name: a temporary ``persons`` of
     # just the persons those name stands in for the saved one (and spares it scans of 1M rows)
     keys, names = _column_of(forms, ["cadre", "id_number"]), _column_of(forms, ["name"])
@@ -320,7 +424,10 @@ def _link(engine: Engine, forms: pa.Table | None, delta: Delta) -> _Members:
     else:  # saved persons by key and their names by name: zone maps find the few
         named = engine.arrow(f"SELECT person_key FROM person_names WHERE {sql_in('name', names.to_pylist())}")
         where = sql_in("person_key", keys.to_pylist() + named.column(0).to_pylist())
-    engine.execute(f"CREATE OR REPLACE TEMP TABLE persons AS SELECT * FROM main.persons WHERE {where}")
+    engine.execute(  # the columns the linker reads
+        f"""CREATE OR REPLACE TEMP TABLE persons AS
+            SELECT person_key, name, birth_date, gender FROM main.persons WHERE {where}"""
+    )
     try:
         linker = link_rows(forms, engine, units, "positions_x", delta.member_problems)
     finally:
@@ -330,6 +437,15 @@ def _link(engine: Engine, forms: pa.Table | None, delta: Delta) -> _Members:
         pa.Table.from_pylist(linker.nodes, schema=MEMBER_NODE_SCHEMA),
         pa.Table.from_pylist(linker.positions, schema=POSITION_SCHEMA),
     )
+
+
+def _units(engine: Engine, forms: pa.Table) -> UnitMatcher:
+    """The matcher of employer texts; with no employer text on the forms, one with no units
+    (it matches nothing, as the full one matches nothing in an empty text)."""
+    texts = _column_of(forms, ["employer_title"])
+    if not any(normalize_text(t) for t in texts.to_pylist()):
+        return UnitMatcher([])
+    return unit_matcher(engine.arrow("SELECT unit_id, name, region FROM units"))
 
 
 def _column_of(table: pa.Table, names: list[str]) -> pa.Array:
@@ -394,6 +510,7 @@ def _rebuild_edges(engine: Engine) -> None:
     engine.create("pairs_touched", f"SELECT DISTINCT {_PAIR} FROM facts_touched")
     engine.execute("INSERT INTO touched SELECT a_id FROM pairs_touched UNION SELECT b_id FROM pairs_touched")
     ids = engine.arrow("SELECT a_id FROM pairs_touched UNION SELECT b_id FROM pairs_touched").column(0).to_pylist()
+    both = list(ids)
     # both ends of a touched pair are in ``ids``: constant lists let zone maps (edges by src, facts by s_id) skip
     engine.create(
         "old_k",
@@ -402,6 +519,8 @@ def _rebuild_edges(engine: Engine) -> None:
            WHERE e.edge_id % 2 = 0""",
     )
     base = as_int(engine.scalar("SELECT coalesce(max(edge_id), 0) // 2 + 1 FROM edges"))
+    # what edge ids now stand for other edges: those of the touched pairs, and any from ``base`` on
+    engine.create("edges_renumbered", f"SELECT k, {base}::BIGINT AS base FROM old_k UNION ALL SELECT NULL, {base}")
     engine.execute(f"DELETE FROM edges WHERE {sql_in('src', ids)} AND edge_id // 2 IN (SELECT k FROM old_k)")
     k = (
         "coalesce((SELECT o.k FROM old_k o WHERE o.a_id = c.a_id AND o.b_id = c.b_id AND o.step = c.step), "
@@ -412,7 +531,12 @@ def _rebuild_edges(engine: Engine) -> None:
                                                           ELSE f.s_id END)
                    AND p.b_id = (CASE WHEN f.step = 's' AND f.s_id > f.d_id THEN f.s_id ELSE f.d_id END)
                    AND p.step = f.step)"""
-    engine.execute(f"INSERT INTO edges {ids}{CANON.format(k=k)}{EDGE_ROWS}")
+    # the nodes of the touched pairs stand in for ``nodes`` (and spare a scan of all of them)
+    engine.execute(f"CREATE OR REPLACE TEMP TABLE nodes AS {rows_in('main.nodes', 'node_id', both)}")
+    try:
+        engine.execute(f"INSERT INTO edges {ids}{CANON.format(k=k)}{EDGE_ROWS}")
+    finally:
+        engine.execute("DROP TABLE temp.nodes")
 
 
 def _affected_by_reach(engine: Engine, reach: int) -> None:
@@ -422,10 +546,14 @@ def _affected_by_reach(engine: Engine, reach: int) -> None:
     for _ in range(reach):
         if not frontier:
             break
-        found = engine.arrow(f"SELECT DISTINCT dst FROM ({rows_in('edges', 'src', frontier)})").column(0)
+        # joined, not listed: only ``src`` and ``dst`` are read, and a join reads them from fewer rows
+        engine.register("frontier", pa.table({"node_id": pa.array(sorted(frontier), pa.int32())}))
+        found = engine.arrow("SELECT DISTINCT e.dst FROM edges e SEMI JOIN frontier f ON e.src = f.node_id").column(0)
         frontier = {int(v) for v in found.to_pylist()} - seen
         seen |= frontier
+    # the node ids joined, not listed: only ``key`` is read, and a join reads it from fewer rows
+    engine.register("seen_nodes", pa.table({"node_id": pa.array(sorted(seen), pa.int32())}))
     engine.execute(
-        f"""INSERT INTO affected SELECT n.key FROM ({rows_in("nodes", "node_id", seen)}) n
+        """INSERT INTO affected SELECT n.key FROM nodes n SEMI JOIN seen_nodes s USING (node_id)
             WHERE n.key IN (SELECT person FROM inspectors)"""
     )

@@ -25,18 +25,21 @@ from xuncha.engine.duckdb_engine import DuckDBEngine
 from xuncha.graph.build import KIN_ROW_SCHEMA, TERM_FIRST, read_terms
 from xuncha.graph.complete import complete
 from xuncha.policy.model import Policy
-from xuncha.screening.context import RoundInfo, cands_sql, register_roles, round_staff
+from xuncha.screening.context import RoundInfo, cands_sql, register_roles, round_staff, sql_in
 from xuncha.screening.delta import (
     CORE_TRACKED,
     GRAPH_TRACKED,
     TRACKED,
     Delta,
     GraphChange,
+    Tail,
+    append_members,
     apply_core,
     apply_graph,
     diff_kinship,
     diff_members,
     load_table,
+    load_tail,
     shape_differs,
 )
 from xuncha.screening.kin import derive_kin_ties_forward
@@ -50,7 +53,6 @@ from xuncha.screening.run import (
     counts,
     screen,
     screen_rules,
-    sql_in,
 )
 from xuncha.screening.state import (
     DB_NAME,
@@ -104,6 +106,7 @@ SAVED = (
     "kin_prefix",
     "place_checked",
     "kin_rendered",
+    "known_names",
 )
 _SOURCE = {"kin_groups_all": "kin_groups", "cands_all": "cands"}  # saved under another name
 _ORDER = {
@@ -114,6 +117,7 @@ _ORDER = {
     "persons": "person_key",
     "person_ids": "person_id",
     "person_names": "name",
+    "known_names": "key",
 }
 MAX_SHARE = 0.5  # beyond this share of inspectors affected, a full run is as quick
 
@@ -224,6 +228,19 @@ SELECT 'removed', * FROM (SELECT * FROM {old} WHERE {scope} EXCEPT ALL SELECT * 
 """
 
 
+# the same as ``_CHANGES`` over the few records of the re-screened inspectors: rows compared by
+# their JSON text (a window over the nested columns themselves is many times slower)
+_FEW_CHANGES = """
+WITH n AS (SELECT *, row_number() OVER (PARTITION BY j) AS i
+           FROM (SELECT c.*, to_json(c)::VARCHAR AS j FROM conflicts_new c)),
+     o AS (SELECT *, row_number() OVER (PARTITION BY j) AS i
+           FROM (SELECT c.*, to_json(c)::VARCHAR AS j FROM conflicts_old c))
+SELECT 'added' AS change, * EXCLUDE (j, i) FROM n WHERE NOT EXISTS (SELECT 1 FROM o WHERE o.j = n.j AND o.i = n.i)
+UNION ALL
+SELECT 'removed', * EXCLUDE (j, i) FROM o WHERE NOT EXISTS (SELECT 1 FROM n WHERE o.j = n.j AND o.i = n.i)
+"""
+
+
 def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
@@ -236,6 +253,12 @@ def _save(result: ScreenResult, bundle: Bundle, key: RunKey, state_dir: Path, gr
     # persons by person_id and by name, for looking a few up (see delta.py)
     engine.create("person_ids", "SELECT person_id, person_key FROM persons WHERE person_id IS NOT NULL")
     engine.create("person_names", "SELECT name, person_key FROM persons WHERE name IS NOT NULL")
+    # names of the persons on records (a person node's name changes only with ``persons``: a full run)
+    engine.create(
+        "known_names",
+        """SELECT key, name FROM nodes WHERE origin = 'person'
+             AND key IN (SELECT inspector FROM conflicts UNION SELECT counterpart FROM conflicts)""",
+    )
     names = list(SAVED)
     for table in GRAPH_TRACKED:
         if bundle.has(table):
@@ -353,7 +376,8 @@ def _apply(engine: Engine, root: Path, policy: Policy, manifest: Manifest, chang
     delta = Delta()
     engine.create("affected", "SELECT NULL::VARCHAR AS person WHERE false")
     loaded: dict[str, pa.Table] = {}
-    for name in sorted(changes.changed):
+    tail = _appended_forms(engine, root, manifest, changes, delta)
+    for name in sorted(set(changes.changed) - ({"family_members"} if tail is not None else set())):
         data, problems = load_table(root, name, changes.changed[name], engine)
         if data is None:
             raise _Fallback((f"表 {name} 无法读取", f"table {name} cannot be read"))
@@ -366,12 +390,32 @@ def _apply(engine: Engine, root: Path, policy: Policy, manifest: Manifest, chang
             if shape_differs(engine, name, complete(name, loaded[name])):
                 raise _Fallback((f"表 {name} 的列有变化", f"the columns of table {name} changed"))
             apply_core(engine, name, loaded[name], delta)
-    _apply_graph(engine, policy, loaded, delta)
+    _apply_graph(engine, policy, loaded, delta, tail)
     return delta
 
 
-def _apply_graph(engine: Engine, policy: Policy, loaded: dict[str, pa.Table], delta: Delta) -> None:
-    if not any(n in loaded for n in GRAPH_TRACKED):
+def _appended_forms(engine: Engine, root: Path, manifest: Manifest, changes: Changes, delta: Delta) -> pa.Table | None:
+    """The cadre-form rows appended to an otherwise unchanged ``family_members`` file, loaded
+    alone and put after the saved rows (None when the file changed otherwise: it is diffed whole)."""
+    path = changes.changed.get("family_members")
+    if path is None or "family_members" not in changes.grown or not engine.has_table("src_family_members"):
+        return None
+    tail: Tail | None = load_tail(root, "family_members", path, manifest.files["family_members"], engine)
+    if tail is None:
+        return None
+    if manifest.key.strict and any(p.level == "error" for p in tail.problems):
+        raise BundleError(next(p for p in tail.problems if p.level == "error"))
+    added = append_members(engine, tail, delta)
+    if added is not None:  # the saved rows' problems stay; the appended rows' follow them
+        delta.problems["family_members"] = problems_from_json(manifest.problems.get("family_members", []))
+        delta.problems["family_members"] += tail.problems
+    return added
+
+
+def _apply_graph(
+    engine: Engine, policy: Policy, loaded: dict[str, pa.Table], delta: Delta, appended: pa.Table | None
+) -> None:
+    if not any(n in loaded for n in GRAPH_TRACKED) and appended is None:
         return
     gone_kin: list[str] = []
     kin_rows = KIN_ROW_SCHEMA.empty_table()
@@ -381,6 +425,8 @@ def _apply_graph(engine: Engine, policy: Policy, loaded: dict[str, pa.Table], de
         gone_kin, kin_rows = diff_kinship(engine, loaded["kinship"], delta)
     if "family_members" in loaded:
         gone_forms, forms = diff_members(engine, loaded["family_members"], delta)
+    elif appended is not None:
+        forms = appended
     delta.removed_member_rows = set(gone_forms)
     change = GraphChange(gone_kin + gone_forms, gone_forms, kin_rows, forms)
     engine.create("gone_relations", "SELECT NULL::VARCHAR AS relation WHERE false")
@@ -408,7 +454,7 @@ def _rescreen(engine: Engine, info: RoundInfo, policy: Policy, stages: list[int]
     register_roles(engine, policy)
     if staff:
         _staff_again(engine, info)
-        engine.execute("DELETE FROM kin_rendered")  # edge ids may now stand for other edges
+        _forget_renderings(engine)
     engine.create("cands", cands_sql(who("i.person")))
     derive_kin_ties_forward(
         engine,
@@ -424,9 +470,9 @@ def _rescreen(engine: Engine, info: RoundInfo, policy: Policy, stages: list[int]
             (SELECT node_id FROM cands_all WHERE {who("person")} UNION ALL SELECT node_id FROM cands)"""
     )
     engine.execute("INSERT INTO kin_ties SELECT * FROM kin_ties_new")
-    engine.create(  # the renderer reads every group: give it those on the paths found
+    engine.create(  # the renderer reads every group: give it those on the paths found (their edges are ordered)
         "kin_groups",
-        """SELECT * FROM kin_groups_all WHERE grp IN (SELECT grp FROM edges
+        """SELECT * FROM kin_groups_all WHERE grp IN (SELECT grp FROM kin_edge_order
              WHERE edge_id IN (SELECT unnest(edges) FROM kin_ties_new) AND grp IS NOT NULL)""",
     )
     # the rules read these three whole: the rows of the affected inspectors are all they need
@@ -439,10 +485,7 @@ def _rescreen(engine: Engine, info: RoundInfo, policy: Policy, stages: list[int]
     for table, _ in shadowed:
         engine.execute(f"DROP TABLE temp.{table}")
     engine.create("conflicts_old", f"SELECT * FROM conflicts WHERE {who('inspector')}")
-    engine.execute(
-        "CREATE OR REPLACE TEMP TABLE conflict_changes AS "
-        + _CHANGES.format(old="conflicts_old", new="conflicts_new", scope="true")
-    )
+    engine.execute("CREATE OR REPLACE TEMP TABLE conflict_changes AS " + _FEW_CHANGES)
     engine.execute(f"DELETE FROM conflicts WHERE {who('inspector')}")
     engine.execute("INSERT INTO conflicts SELECT * FROM conflicts_new")
     _patch_pairs(engine, who("inspector"))
@@ -452,6 +495,19 @@ def _rescreen(engine: Engine, info: RoundInfo, policy: Policy, stages: list[int]
 
 
 _NAMED = (("declarations", "inspector"), ("objections", "inspector"))
+
+
+def _forget_renderings(engine: Engine) -> None:
+    """Renderings of paths over edges that were made again or are new: their ids may now stand for
+    other edges. The others keep their meaning (the nodes and groups of an unchanged edge are unchanged)."""
+    if not engine.has_table("edges_renumbered"):
+        engine.execute("DELETE FROM kin_rendered")
+        return
+    engine.execute(
+        """DELETE FROM kin_rendered WHERE list_max(edges) // 2 >= (SELECT max(base) FROM edges_renumbered)
+             OR list_has_any(list_transform(edges, lambda e: e // 2),
+                             (SELECT coalesce(list(k), []) FROM edges_renumbered WHERE k IS NOT NULL))"""
+    )
 
 
 def _patch_pairs(engine: Engine, which: str) -> None:

@@ -19,6 +19,7 @@ from xuncha.engine.base import Engine
 from xuncha.graph.build import in_force
 from xuncha.kinship.categories import STATUTORY, all_shapes
 from xuncha.policy.model import KinReach
+from xuncha.screening.context import rows_in
 
 
 def shape_tables(reach: KinReach) -> tuple[pa.Table, pa.Table]:
@@ -97,15 +98,15 @@ def derive_kin_ties(engine: Engine, *, inspectors: str, counterparts: str, on: d
 # keys breaks ties exactly as a full run does, whatever ids a patched graph gave them.
 _EDGE_ORDER = """
 WITH e AS (
-  SELECT e.edge_id, e.step,
+  SELECT e.edge_id, e.step, e.grp,
          CASE ns.origin WHEN 'person' THEN 0 WHEN 'member' THEN 1 ELSE 2 END AS os, ns.key AS ks,
          CASE nd.origin WHEN 'person' THEN 0 WHEN 'member' THEN 1 ELSE 2 END AS od, nd.key AS kd
-  FROM edges e SEMI JOIN (SELECT DISTINCT unnest(edges) AS edge_id FROM kin_found) w ON w.edge_id = e.edge_id
+  FROM ({edges}) e
   JOIN nodes ns ON ns.node_id = e.src JOIN nodes nd ON nd.node_id = e.dst),
 o AS (
-  SELECT edge_id, step,
+  SELECT edge_id, step, grp,
          step = 'd' OR (step = 's' AND (od < os OR (od = os AND kd < ks))) AS rev, os, ks, od, kd FROM e)
-SELECT edge_id, row_number() OVER (ORDER BY
+SELECT edge_id, grp, row_number() OVER (ORDER BY
     CASE WHEN rev THEN od ELSE os END, CASE WHEN rev THEN kd ELSE ks END,
     CASE WHEN rev THEN os ELSE od END, CASE WHEN rev THEN ks ELSE kd END,
     step = 's', rev) AS r
@@ -145,10 +146,22 @@ def derive_kin_ties_forward(
     engine.create(
         "kin_found",
         f"""SELECT row_number() OVER () AS pid, w.origin AS inspector_id, w.node AS counterpart_id,
-                   w.shape, w.edges, s.category, length(w.shape) AS length
+                   w.shape, w.edges, s.category, length(w.shape) AS length, w.nodes
             FROM kin_all w JOIN kin_shapes s USING (shape)
             WHERE w.origin <> w.node AND w.node IN ({counterparts})""",
     )
-    engine.create("kin_edge_order", _EDGE_ORDER)
+    engine.create("kin_edge_order", _EDGE_ORDER.format(edges=_found_edges(engine)))
     statutory = ", ".join(f"'{c}'" for c in sorted(STATUTORY))
     engine.create(into, _FORWARD_BEST.format(statutory=statutory))
+
+
+_FEW = 500  # up to this many edges are looked up by constants (zone maps skip the rest of ``edges``)
+
+
+def _found_edges(engine: Engine) -> str:
+    """The query of the edges on the paths of ``kin_found``: looked up by the nodes they leave
+    (``edges`` is stored by ``src``), when these are few."""
+    wanted = "SELECT DISTINCT unnest(edges) AS edge_id FROM kin_found"
+    starts = engine.arrow("SELECT DISTINCT unnest(nodes) FROM kin_found").column(0).to_pylist()
+    edges = rows_in("edges", "src", starts) if len(starts) <= _FEW else "SELECT * FROM edges"
+    return f"SELECT * FROM ({edges}) SEMI JOIN ({wanted}) w USING (edge_id)"

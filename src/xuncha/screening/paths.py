@@ -9,6 +9,7 @@ from typing import Any
 
 from xuncha.engine.base import Engine
 from xuncha.kinship.naming import term_for_steps
+from xuncha.screening.context import rows_in
 
 _DIRECTION = {"u": "up", "d": "down", "s": "spouse"}
 _BASE_TERM = {
@@ -45,15 +46,23 @@ class Node:
     birth_date: date | None
 
 
+_FEW = 500  # up to this many edges are looked up by constants (zone maps skip the rest of ``edges``)
+
+
+def _wanted(engine: Engine, edge_ids: set[int]) -> str:
+    """The query of the rows of ``edges`` whose id is in ``edge_ids``."""
+    if len(edge_ids) <= _FEW:
+        return rows_in("edges", "edge_id", edge_ids)
+    engine.create("wanted_edges", "SELECT unnest(?::BIGINT[]) AS edge_id", [sorted(edge_ids)])
+    return "SELECT e.* FROM edges e JOIN wanted_edges w USING (edge_id)"
+
+
 class PathRenderer:
     """Looks up the edges and nodes of kin ties once, then renders each tie."""
 
     def __init__(self, engine: Engine, edge_ids: set[int]) -> None:
-        engine.create("wanted_edges", "SELECT unnest(?::BIGINT[]) AS edge_id", [sorted(edge_ids)])
-        rows = engine.arrow(
-            """SELECT e.edge_id, e.src, e.dst, e.step, e.kind, e.grp, e.sources
-               FROM edges e JOIN wanted_edges w USING (edge_id)"""
-        ).to_pylist()
+        rows = engine.arrow(f"SELECT edge_id, src, dst, step, kind, grp, sources FROM ({_wanted(engine, edge_ids)})")
+        rows = rows.to_pylist()
         self.edges = {
             r["edge_id"]: Edge(
                 r["edge_id"],

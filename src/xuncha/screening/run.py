@@ -26,6 +26,7 @@ from xuncha.screening.context import (
     home_region_matches,
     region_matches,
     round_info,
+    rows_in,
     setup_round,
 )
 from xuncha.screening.kin import derive_kin_ties
@@ -163,11 +164,23 @@ def screen_rules(
     nodes = "nodes"
     if narrow:  # names of the few keys on the records, found by zone maps (nodes are stored by key)
         keys = engine.arrow("SELECT inspector FROM best UNION SELECT counterpart FROM best").column(0)
-        nodes = f"({rows_in('nodes', 'key', keys.to_pylist())})"
+        nodes = f"({_names_of(engine, keys.to_pylist())})"
     engine.create(into, _CONFLICTS.format(nodes=nodes), [info.round_id])
 
 
 REGION_KINDS = ("region_native", "region_home")
+
+
+def _names_of(engine: Engine, keys: list[str]) -> str:
+    """The query of (key, name) of the nodes with these keys: from ``known_names`` (the persons
+    a saved state has met on records) where it has them, the rest looked up by constant keys."""
+    if not engine.has_table("known_names"):
+        return rows_in("nodes", "key", keys)
+    engine.register("wanted_keys", pa.table({"key": pa.array(keys, pa.string())}))
+    known = engine.arrow("SELECT key FROM known_names SEMI JOIN wanted_keys USING (key)").column(0).to_pylist()
+    missing = set(keys) - set(known)
+    return f"""SELECT key, name FROM known_names SEMI JOIN wanted_keys USING (key)
+               UNION ALL SELECT key, name FROM ({rows_in("nodes", "key", missing)})"""
 
 
 def _create_hits(engine: Engine, name: str, queries: list[str], info: RoundInfo, only: str | None) -> None:
@@ -338,32 +351,6 @@ def _rule_sql(rule: Rule, info: RoundInfo, policy: Policy) -> str | None:
         case "objection":
             return sql.objection_sql(rule)
     return None
-
-
-def sql_in(column: str, values: Iterable[Any]) -> str:
-    """``column`` is one of the constant ``values`` (all text or all integers). Their range is
-    given as well: on a table stored in the column's order, the range lets zone maps skip
-    row groups and segments, the list alone only row groups."""
-    items = sorted({v for v in values if v is not None})
-    if not items:
-        return "false"
-    text = ["'" + v.replace("'", "''") + "'" if isinstance(v, str) else str(int(v)) for v in items]
-    if len(text) == 1:
-        return f"{column} = {text[0]}"
-    return f"({column} BETWEEN {text[0]} AND {text[-1]} AND {column} IN ({', '.join(text)}))"
-
-
-def rows_in(table: str, column: str, values: Iterable[Any]) -> str:
-    """The rows of ``table`` whose ``column`` is one of ``values``, as one query per group
-    of near values (text: the same first two characters; integers: the same 65536): on a
-    table stored in the column's order, each group's range lets zone maps skip nearly
-    everything (keys of persons, units and cadre-form members lie far apart)."""
-    groups: dict[Any, list[Any]] = {}
-    for value in values:
-        if value is not None:
-            groups.setdefault(value[:2] if isinstance(value, str) else int(value) >> 16, []).append(value)
-    parts = [f"SELECT * FROM {table} WHERE {sql_in(column, group)}" for _, group in sorted(groups.items())]
-    return " UNION ALL ".join(parts) or f"SELECT * FROM {table} WHERE false"
 
 
 def counts(engine: Engine, cands: str = "cands") -> dict[str, int]:

@@ -102,6 +102,23 @@ def stamp(table: str, path: Path, sha: str | None = None) -> FileStamp:
     return FileStamp(table, path.name, st.st_size, st.st_mtime_ns, sha or sha256_of(path))
 
 
+def _restamp(table: str, path: Path, old: FileStamp) -> tuple[FileStamp, bool]:
+    """A fresh stamp, and whether the file as it was (``old``) is a byte prefix of it now:
+    one pass hashes both the first ``old.size`` bytes and the whole file."""
+    st = path.stat()
+    digest = hashlib.sha256()
+    prefix = False
+    with path.open("rb") as handle:
+        left = old.size if st.st_size > old.size else 0
+        while left and (chunk := handle.read(min(left, 1 << 20))):
+            digest.update(chunk)
+            left -= len(chunk)
+        prefix = st.st_size > old.size and left == 0 and digest.copy().hexdigest() == old.sha256
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return FileStamp(table, path.name, st.st_size, st.st_mtime_ns, digest.hexdigest()), prefix
+
+
 def read_manifest(state_dir: Path) -> Manifest | None:
     try:
         return Manifest.from_json((state_dir / MANIFEST).read_text("utf-8"))
@@ -140,6 +157,7 @@ class Changes:
     changed: dict[str, Path]
     stamps: dict[str, FileStamp]
     layout: Reason | None  # files added, removed or renamed: not an incremental change
+    grown: set[str] = field(default_factory=set)  # changed tables whose saved file is a byte prefix of the new one
 
 
 def detect(manifest: Manifest, bundle: Path) -> Changes:
@@ -151,16 +169,19 @@ def detect(manifest: Manifest, bundle: Path) -> Changes:
         )
     changed: dict[str, Path] = {}
     stamps: dict[str, FileStamp] = {}
+    grown: set[str] = set()
     for name, path in tables.items():
         old = manifest.files[name]
         st = path.stat()
         if path.name == old.file and st.st_size == old.size and st.st_mtime_ns == old.mtime_ns:
             stamps[name] = old
             continue
-        stamps[name] = stamp(name, path)
+        stamps[name], prefix = _restamp(name, path, old)
         if stamps[name].sha256 != old.sha256 or path.name != old.file:
             changed[name] = path
-    return Changes(changed, stamps, None)
+            if prefix and path.name == old.file:
+                grown.add(name)
+    return Changes(changed, stamps, None, grown)
 
 
 def problems_to_json(problems: list[Problem]) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from xuncha.bundle.raw import FileProblem, RawTable, header_problems
 from xuncha.bundle.schema import Table
 
 DELIMITERS = (",", "\t", ";", "|")
-_SNIFF_BYTES = 1 << 16
+SNIFF_BYTES = 1 << 16
 
 
 def decode(data: bytes) -> tuple[bytes, str]:
@@ -78,7 +78,7 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _head_records(text: str, delimiter: str) -> list[list[str | None]]:
+def head_records(text: str, delimiter: str) -> list[list[str | None]]:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     records: list[list[str | None]] = []
     try:
@@ -94,15 +94,15 @@ def _head_records(text: str, delimiter: str) -> list[list[str | None]]:
 def read_csv(path: Path, table: Table, label: str) -> RawTable:
     """Read one CSV table; ``FileProblem`` when the file as a whole cannot be used."""
     data, _ = decode(path.read_bytes())
-    head = data[:_SNIFF_BYTES].decode("utf-8", errors="ignore")
+    head = data[:SNIFF_BYTES].decode("utf-8", errors="ignore")
     delimiter = sniff_delimiter(head.split("\n", 1)[0])
-    header = find_header(_head_records(head, delimiter), table)
+    header = find_header(head_records(head, delimiter), table)
     if header is None:
         raise FileProblem(
             "找不到表头（没有一列能对应到本表的列名）",
             "no header row found (no column name of this table)",
         )
-    raw = _fast(data, delimiter, header, header.width, table, label)
+    raw = fast_records(data, delimiter, header, header.width, table, label)
     if raw is None:
         raw = _slow(data.decode("utf-8"), delimiter, header, table, label)
     header_problems(raw, header)
@@ -113,7 +113,7 @@ def _names(width: int) -> list[str]:
     return [f"c{i}" for i in range(width)]
 
 
-def _fast(data: bytes, delimiter: str, header: Header, width: int, table: Table, label: str) -> RawTable | None:
+def fast_records(data: bytes, delimiter: str, header: Header, width: int, table: Table, label: str) -> RawTable | None:
     if data.count(b'"') % 2:
         return None
     names = _names(width)

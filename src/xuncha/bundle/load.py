@@ -46,9 +46,9 @@ def read_bundle(path: Path) -> Bundle:
     if not (path.is_dir() or is_workbook(path)):
         return _not_a_bundle(path)
     raws, problems = read_tables(path, schema)
-    loader = _Loader(path, schema, problems)
+    loader = TableLoader(path, schema, problems)
     by_name = {raw.table.name: raw for raw in raws}
-    for name in _order(schema):
+    for name in table_order(schema):
         raw = by_name.get(name)
         if raw is not None:
             loader.load(raw)
@@ -69,12 +69,12 @@ def _not_a_bundle(path: Path) -> Bundle:
     return Bundle(path, {}, [problem], [problem])
 
 
-def _order(schema: Schema) -> list[str]:
+def table_order(schema: Schema) -> list[str]:
     first = ["persons", "units"]
     return first + [t.name for t in schema.tables if t.name not in first]
 
 
-class _Loader:
+class TableLoader:
     def __init__(self, root: Path, schema: Schema, problems: list[Problem]) -> None:
         self.schema = schema
         self.bundle = Bundle(root, {}, problems)

@@ -61,7 +61,7 @@ class KeyIndex:
         owners: list[int] = []
         forms: list[str] = []
         for i, value in enumerate(values.to_pylist()):
-            for form in _alternatives(value):
+            for form in alternatives(value):
                 owners.append(i)
                 forms.append(form)
         keys = self.keys.take(pc.index_in(pa.array(forms, pa.string()), value_set=self.forms))
@@ -79,7 +79,7 @@ def _odd_values(array: pa.Array, found: pa.Array) -> pa.Array:
     return pc.unique(array.filter(pc.and_(missing, pc.invert(canonical))))
 
 
-def _alternatives(value: str) -> list[str]:
+def alternatives(value: str) -> list[str]:
     text = "".join(unicodedata.normalize("NFKC", value).split())
     forms = [text, text.upper()]
     parsed = parse_id(value)

@@ -17,14 +17,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from xuncha.bundle.build import Builder
-from xuncha.bundle.csvfile import _SNIFF_BYTES, _fast, _head_records, read_csv, sniff_delimiter
+from xuncha.bundle.csvfile import SNIFF_BYTES, fast_records, head_records, read_csv, sniff_delimiter
 from xuncha.bundle.headers import find_header
-from xuncha.bundle.load import _Loader  # the loader's own per-table checks, for one table
+from xuncha.bundle.load import TableLoader  # the loader's own per-table checks, for one table
 from xuncha.bundle.model import TableData
 from xuncha.bundle.problems import Problem
 from xuncha.bundle.raw import FileProblem, RawTable, file_problem, header_problems
 from xuncha.bundle.read import read_parquet
-from xuncha.bundle.refs import KeyIndex, _alternatives
+from xuncha.bundle.refs import KeyIndex, alternatives
 from xuncha.bundle.schema import Column, Schema, Table, load_schema
 from xuncha.bundle.xlsxfile import open_workbook, read_sheet
 from xuncha.engine.base import Engine, as_int
@@ -96,14 +96,14 @@ def load_tail(root: Path, name: str, path: Path, old: FileStamp, engine: Engine)
     if cut is None:
         return None
     table = load_schema().table(name)
-    head = data[:_SNIFF_BYTES].decode("utf-8", errors="ignore")
+    head = data[:SNIFF_BYTES].decode("utf-8", errors="ignore")
     delimiter = sniff_delimiter(head.split("\n", 1)[0])
-    header = find_header(_head_records(head, delimiter), table)
+    header = find_header(head_records(head, delimiter), table)
     if header is None or not _plain(data[:cut], delimiter):
         return None
     # records are lines here: the header's lines, then the appended ones
     header_end = _after_lines(data, header.index + 1)
-    raw = _fast(data[:header_end] + data[cut:], delimiter, header, header.width, table, path.name)
+    raw = fast_records(data[:header_end] + data[cut:], delimiter, header, header.width, table, path.name)
     if header_end > cut or raw is None:
         return None
     first = data.count(b"\n", 0, cut) + 1
@@ -160,7 +160,7 @@ def _after_lines(data: bytes, count: int) -> int:
     return at
 
 
-class _OneTable(_Loader):
+class _OneTable(TableLoader):
     """The loader for one table file. Before a reference column is resolved, the keys it
     may name are looked up in the saved tables: a value that is already a person key in
     the saved copy of the table resolves to itself; for the others, the persons whose key
@@ -218,7 +218,7 @@ def _forms(values: pa.Array | pa.ChunkedArray, known: pa.Array) -> pa.Array:
     unique = unique.filter(pc.invert(pc.is_in(unique, value_set=known)))
     canonical = pc.fill_null(pc.match_substring_regex(unique, r"^\d{17}[\dX]$"), False)
     odd = unique.filter(pc.invert(canonical)).to_pylist()
-    extra = pa.array([f for v in odd for f in _alternatives(v)], pa.string())
+    extra = pa.array([f for v in odd for f in alternatives(v)], pa.string())
     return pa.concat_arrays([unique, extra])
 
 

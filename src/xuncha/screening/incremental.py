@@ -16,7 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from xuncha.bundle.load import _order, load_bundle
+from xuncha.bundle.load import load_bundle, table_order
 from xuncha.bundle.model import Bundle
 from xuncha.bundle.problems import BundleError, Problem
 from xuncha.bundle.schema import load_schema
@@ -43,8 +43,7 @@ from xuncha.screening.delta import (
     shape_differs,
 )
 from xuncha.screening.kin import derive_kin_ties_forward
-from xuncha.screening.output import _PAIRS as PAIRS_SQL
-from xuncha.screening.output import pair_ranking
+from xuncha.screening.output import PAIRS_SQL, pair_ranking
 from xuncha.screening.run import (
     COUNTERPARTS,
     ORDER,
@@ -305,7 +304,7 @@ def _segments(bundle: Bundle, graph_problems: list[Problem]) -> dict[str, list[d
 
 def _problem_list(segments: dict[str, list[dict[str, Any]]]) -> list[Problem]:
     """Bundle problems in load order, then graph problems."""
-    names = ["files", *_order(load_schema()), "members", "terms"]
+    names = ["files", *table_order(load_schema()), "members", "terms"]
     return [p for name in names for p in problems_from_json(segments.get(name, []))]
 
 

@@ -51,7 +51,7 @@ def path_text(record: dict[str, Any], names: dict[str, str]) -> str:
     return "".join(parts)
 
 
-_PAIRS = """
+PAIRS_SQL = """
 WITH ranked AS (
   SELECT *, CASE severity WHEN 'must' THEN 3 WHEN 'should' THEN 2 ELSE 1 END AS rank FROM conflicts),
 strongest AS (  -- one record per pair: strongest, then shortest path, then a stable order
@@ -73,7 +73,7 @@ def pair_ranking(result: ScreenResult, limit: int = 1000) -> list[dict[str, Any]
     """Each (inspector, target) pair with its strongest tie, strongest pairs first.
     The ranking is computed once per result (table ``pairs``)."""
     if not result.engine.has_table("pairs"):
-        result.engine.create("pairs", _PAIRS)
+        result.engine.create("pairs", PAIRS_SQL)
     rows: list[dict[str, Any]] = result.query(
         """SELECT * EXCLUDE (top) FROM pairs
            ORDER BY top DESC, ties DESC, inspector, target LIMIT ?""",

@@ -86,17 +86,22 @@ def test_random_families_conflicts(spark: Any, tmp_path: Path) -> None:
     _assert_same(got)
 
 
-def test_compare_findings(spark: Any, tmp_path: Path) -> None:
-    county = scenario.county()
+def _findings(spark: Any, bundle: Bundle, links: Any, folder: Path) -> dict[str, list[str]]:
+    """Sorted findings.jsonl lines of every built-in model on each engine."""
     got = {}
     for make in _engines(spark):
         engine = make()
         try:
-            found = records(compare(county, None, engine=engine))
+            found = records(compare(bundle, links, engine=engine))
         finally:
             engine.close()
-        write_jsonl(found, tmp_path / f"{engine.name}.jsonl")
-        got[engine.name] = _lines(tmp_path / f"{engine.name}.jsonl")
+        write_jsonl(found, folder / f"{engine.name}-findings.jsonl")
+        got[engine.name] = _lines(folder / f"{engine.name}-findings.jsonl")
+    return got
+
+
+def test_compare_findings(spark: Any, tmp_path: Path) -> None:
+    got = _findings(spark, scenario.county(), None, tmp_path)
     assert len(got["duckdb"]) >= 6, "every built-in model finds its planted case"
     _assert_same(got)
 
@@ -128,16 +133,7 @@ def test_synthetic_50k_findings(spark: Any, synth50k: tuple[Bundle, str, Path]) 
     from xuncha.link.run import link
 
     county, _, folder = synth50k
-    links = link(county)
-    got = {}
-    for make in _engines(spark):
-        engine = make()
-        try:
-            found = records(compare(county, links, engine=engine))
-        finally:
-            engine.close()
-        write_jsonl(found, folder / f"{engine.name}-findings.jsonl")
-        got[engine.name] = _lines(folder / f"{engine.name}-findings.jsonl")
+    got = _findings(spark, county, link(county), folder)
     models = {line.split('"model": "')[1].split('"')[0] for line in got["duckdb"]}
     assert len(models) == 6, models  # every built-in model finds leads in the synthetic county
     _assert_same(got)

@@ -22,7 +22,7 @@ from xuncha.bundle.problems import BundleError, Problem
 from xuncha.bundle.schema import load_schema
 from xuncha.engine.base import Engine, as_int
 from xuncha.engine.duckdb_engine import DuckDBEngine
-from xuncha.graph.build import KIN_ROW_SCHEMA, TERM_FIRST, read_terms
+from xuncha.graph.build import CORE_TABLES, KIN_ROW_SCHEMA, TERM_FIRST, read_terms
 from xuncha.graph.complete import complete
 from xuncha.policy.model import Policy
 from xuncha.screening.context import RoundInfo, cands_sql, register_roles, round_staff, sql_in
@@ -71,16 +71,7 @@ from xuncha.screening.state import (
 )
 
 SAVED = (
-    "persons",
-    "units",
-    "positions",
-    "education",
-    "inspectors",
-    "rounds",
-    "round_targets",
-    "declarations",
-    "objections",
-    "history",
+    *CORE_TABLES,
     "kin_rows",
     "member_nodes",
     "positions_x",

@@ -152,3 +152,15 @@ def test_exact_resolution_skips_linking(tmp_path: Path) -> None:
     with_links = sorted((f["model"], tuple(f["persons"])) for f in _read(tmp_path / "linked" / "findings.jsonl"))
     without = sorted((f["model"], tuple(f["persons"])) for f in _read(tmp_path / "exact" / "findings.jsonl"))
     assert without == with_links and len(without) == 10
+
+
+def test_exact_resolution_refuses_review_decisions(tmp_path: Path) -> None:
+    """Review decisions only steer probabilistic links: with ``--link exact`` they would be
+    ignored, so the command stops with a usage error instead of dropping them silently."""
+    bundle = csvdata.write(tmp_path / "b")
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("table,column,source,person,decision\n", encoding="utf-8")
+    result = _run(str(bundle), "--link", "exact", "--decisions", str(decisions), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2
+    assert "--link exact" in result.stderr and "--decisions" in result.stderr
+    assert not (tmp_path / "o" / "findings.jsonl").exists()

@@ -39,6 +39,14 @@ def compare_command(
     from xuncha.exchange.errors import SourceError
     from xuncha.exchange.source import open_source
 
+    if exact and decisions is not None:
+        print(
+            "错误 / error: --link exact 只按身份证号匹配，不使用复核决定；去掉 --decisions 或改用 --link probabilistic"
+            " / --link exact matches by ID number only and takes no review decisions;"
+            " drop --decisions or use --link probabilistic",
+            file=sys.stderr,
+        )
+        return 2
     started = time.perf_counter()
     try:
         specs = select_models(load_models(rules), models)

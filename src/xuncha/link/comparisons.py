@@ -140,14 +140,21 @@ EMPLOYER = Comparison(
 )
 CHINESE: tuple[Comparison, ...] = (NAME, BIRTH_MONTH, BIRTH_DAY, GENDER, REGION, ADDRESS, EMPLOYER)
 
+# Every rule joins on a key whose blocks stay small as the population grows: a full birth date,
+# a name with a birth year, or a town (a surname with a birth month is bounded by the town). The
+# two rules without a birth date serve only rows that give none: ``undated_village`` and
+# ``undated_region`` are null on a row with a birth month (and the region also on a row with a
+# town), so their large blocks (a surname in a village, a name in a county) are not joined for
+# the rows the other rules already reach. See docs/decisions.md D25.
 CHINESE_BLOCKING: tuple[str, ...] = (
     "l.name_py = r.name_py AND l.birth_year = r.birth_year",
-    "l.surname_py = r.surname_py AND l.birth_month = r.birth_month",
-    "l.name_py = r.name_py AND l.region_a = r.region_a",
-    "l.name_py = r.name_py AND l.region_b = r.region_b",
+    "l.surname_py = r.surname_py AND l.birth_day = r.birth_day",
+    "l.surname_py = r.surname_py AND l.birth_month = r.birth_month AND l.town = r.town",
     "l.name_py = r.name_py AND l.town = r.town",
-    "l.surname_py = r.surname_py AND l.village = r.village",
+    "l.surname_py = r.surname_py AND l.undated_village = r.undated_village",
+    "l.name_py = r.name_py AND l.undated_region = r.undated_region",
 )
+BLOCKING_KEYS = ("undated_village", "undated_region")
 
 # The baseline: what a default Splink configuration gives without Chinese-specific work —
 # raw names (no normalisation, no pinyin), byte-level edit distance, raw dates.

@@ -106,14 +106,23 @@ _TOWN = re.compile(r"([^省市县区旗]{1,8}?(?:镇|乡|街道))")
 _VILLAGE = re.compile(r"([^省市县区旗]{1,8}?(?:镇|乡|街道))([^省市县区旗镇乡]{1,8}?(?:村|社区|居委会))")
 
 
+def _without_county(town: str) -> str:
+    """An abbreviated county name (suffix left off) taken off the front of a town:
+    仪陇新政镇 → 新政镇. What is left keeps at least three characters (新政镇, not 镇 of 李渡镇)."""
+    for cut in (2, 3):
+        if len(town) - cut >= 3 and _county_of(town[:cut]):
+            return town[cut:]
+    return town
+
+
 def _town_of_clean(clean: str | None) -> str | None:
     found = _TOWN.search(clean) if clean else None
-    return found.group(1) if found else None
+    return _without_county(found.group(1)) if found else None
 
 
 def _village_of_clean(clean: str | None) -> str | None:
     found = _VILLAGE.search(clean) if clean else None
-    return found.group(1) + found.group(2) if found else None
+    return _without_county(found.group(1)) + found.group(2) if found else None
 
 
 def _bigrams_of_clean(clean: str | None) -> list[str] | None:

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from xuncha.engine.duckdb_engine import connect
-from xuncha.link.comparisons import CHINESE, CHINESE_BLOCKING, Comparison
+from xuncha.link.comparisons import BLOCKING_KEYS, CHINESE, CHINESE_BLOCKING, Comparison
 
 PRIOR_SHARE = 0.8  # the share of rows that name some known person
 MIN_WEIGHT = -8.0  # pairs scored below this match weight are not kept
@@ -43,6 +44,8 @@ def score(rows: pa.Table, persons: pa.Table, model: Model = Model(), *, seed: in
     logging.getLogger("splink").setLevel(logging.ERROR)
     con = connect()
     db = DuckDBAPI(connection=con)
+    if any(key in rule for rule in model.blocking for key in BLOCKING_KEYS):
+        rows, persons = row_keys(rows), person_keys(persons)
     left = db.register(rows, table_name="rows_to_link")
     right = db.register(persons, table_name="persons_to_link")
     prior = PRIOR_SHARE / persons.num_rows
@@ -63,6 +66,35 @@ def score(rows: pa.Table, persons: pa.Table, model: Model = Model(), *, seed: in
         )
     predictions = linker.inference.predict(threshold_match_weight=MIN_WEIGHT)
     return _pairs(con, predictions.physical_name)
+
+
+def blocked_pairs(rows: pa.Table, persons: pa.Table, blocking: Sequence[str] = CHINESE_BLOCKING) -> pa.Table:
+    """The distinct ``(row, person)`` uid pairs the blocking rules put before the comparisons —
+    what Splink scores, computed here to count and test them."""
+    con = connect()
+    con.register("l", row_keys(rows))
+    con.register("r", person_keys(persons))
+    union = " union ".join(f"select l.uid as row_uid, r.uid as person_uid from l join r on {rule}" for rule in blocking)
+    pairs = con.sql(f"select * from ({union}) order by all").to_arrow_table()
+    con.close()
+    return pairs
+
+
+def row_keys(rows: pa.Table) -> pa.Table:
+    """The blocking keys of rows that give no birth date: their village, and their county when
+    they name no town either (null otherwise)."""
+    undated = pc.is_null(rows["birth_month"])
+    no_town = pc.and_(undated, pc.is_null(rows["town"]))
+    village = pc.if_else(undated, rows["village"], pa.scalar(None, pa.string()))
+    region = pc.if_else(no_town, rows["region_b"], pa.scalar(None, pa.string()))
+    return rows.append_column("undated_village", village).append_column("undated_region", region)
+
+
+def person_keys(persons: pa.Table) -> pa.Table:
+    """A person's side of the same keys: the village and county of the hukou address."""
+    return persons.append_column("undated_village", persons["village"]).append_column(
+        "undated_region", persons["region_b"]
+    )
 
 
 def _pairs(con: duckdb.DuckDBPyConnection, table: str) -> pa.Table:

@@ -70,3 +70,19 @@ def test_errors_are_engine_errors(engines: list[Engine]) -> None:
     spark = engines[1]
     with pytest.raises(EngineError):
         spark.arrow("SELECT no_such_column FROM nowhere")
+
+
+def test_work_dir_from_the_config_is_created(spark: Any, tmp_path: Path) -> None:
+    """``xuncha.work_dir`` names a folder on shared storage; it need not exist yet."""
+    from xuncha.engine.spark_engine import SparkEngine
+
+    store = tmp_path / "shared" / "store"
+    config = tmp_path / "spark.yaml"
+    config.write_text(f"xuncha.work_dir: {store}\n", encoding="utf-8")
+    engine = SparkEngine(session=spark, config=config)
+    try:
+        engine.register("t", pa.table({"n": [1, 2]}))
+        assert engine.scalar("SELECT sum(n) FROM t") == 3
+        assert any(store.iterdir())
+    finally:
+        engine.close()

@@ -105,6 +105,8 @@ class SparkEngine:
         self._translator = SparkTranslator()
         self._views: set[str] = set()
         base = spark_settings(config).get(WORK_DIR) or None
+        if base:
+            Path(base).mkdir(parents=True, exist_ok=True)
         self._work = tempfile.TemporaryDirectory(prefix="xuncha-spark-", dir=base)
         self._serial = 0
 

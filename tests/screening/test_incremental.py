@@ -17,13 +17,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xuncha.bundle.schema import load_schema
 from xuncha.cli import main
+from xuncha.engine.base import as_int
+from xuncha.engine.duckdb_engine import DuckDBEngine
+from xuncha.graph.members import unit_matcher
 from xuncha.screening import incremental
-from xuncha.screening.delta import Tail, _plain
+from xuncha.screening.delta import Tail, _plain, _units, _walk, edges_since, unit_texts
+from xuncha.screening.state import ADJACENCY, DB_NAME, MANIFEST, PROBLEMS, Adjacency
 from xuncha.synth.generate import write_bundle
 
 COUNTY = Path(__file__).parent / "data" / "county"
@@ -397,3 +404,121 @@ def test_a_row_edited_before_the_end_reads_the_whole_file(tmp_path: Path, monkey
 )
 def test_plain_prefixes(text: bytes, plain: bool) -> None:
     assert _plain(text, ",") is plain
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)  # derandomized: the same examples every run
+@given(st.lists(st.sampled_from(["a", ",", '"', "\n", "\r\n", "\r", "x"]), max_size=12), st.integers(0, 12))
+def test_a_plain_file_is_its_plain_prefix_and_rest(parts: list[str], at: int) -> None:
+    """What ``FileStamp.plain`` rests on: cut after a line end, a file is plain exactly when
+    both parts are, so a later run checks the appended rows alone."""
+    text = "".join(parts).encode()
+    ends = [i + 1 for i, b in enumerate(text) if b == 10]
+    cut = ends[min(at, len(ends) - 1)] if ends else 0
+    assert _plain(text, ",") == (_plain(text[:cut], ",") and _plain(text[cut:], ","))
+
+
+# ------------------------------------------------------------------ the state's layout
+
+
+def _manifest(case: Case) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads((case.state / MANIFEST).read_text("utf-8"))
+    return doc
+
+
+def test_problems_are_kept_apart_and_stamps_say_plain(tmp_path: Path) -> None:
+    """The manifest holds no problems (they are in problems.json, read when the outputs are
+    written); the cadre-form file is stamped plain, and stays so when forms are appended."""
+    case = _synth(tmp_path, SEEDS[0])
+    case.incremental()
+    assert "problems" not in _manifest(case) and (case.state / PROBLEMS).exists()
+    assert all((case.state / name).exists() for name in ADJACENCY)
+    assert _manifest(case)["files"]["family_members"]["plain"] == ","
+    what = add_cadre_form(case, random.Random(8), _append_lines)
+    _, output = case.check(what)
+    assert "增量审查 / incremental" in output, what
+    assert _manifest(case)["files"]["family_members"]["plain"] == ",", what
+    assert "members" in json.loads((case.state / PROBLEMS).read_text("utf-8")), what
+
+
+@pytest.mark.parametrize("damage", ["old format", "no problems file"])
+def test_a_state_of_the_old_layout_runs_fully(tmp_path: Path, damage: str) -> None:
+    """A state saved before problems.json (format 2: problems in the manifest), or one without
+    its problems file, is not used: a full run, saying why in both languages."""
+    case = Case(tmp_path, COUNTY, "R1")
+    case.incremental()
+    if damage == "old format":
+        doc = _manifest(case)
+        doc["key"]["format"] = 2
+        doc["problems"] = json.loads((case.state / PROBLEMS).read_text("utf-8"))
+        (case.state / MANIFEST).write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+        (case.state / PROBLEMS).unlink()
+    else:
+        (case.state / PROBLEMS).unlink()
+    add_objection(case, random.Random(3))
+    _, output = case.check(f"county, {damage}")
+    why = "state from another version" if damage == "old format" else "the state folder is empty or incomplete"
+    assert "全量审查 / full screen" in output and why in output, output
+    assert (case.state / PROBLEMS).exists() and _manifest(case)["key"]["format"] == 3
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_saved_adjacency_walks_as_the_edges_do(tmp_path: Path, seed: int) -> None:
+    """From any nodes, a walk over the saved adjacency reaches the nodes a walk over ``edges``
+    reaches (after a cadre form: with the edges added since, at least those)."""
+    case = _synth(tmp_path, seed)
+    case.incremental()
+    engine = DuckDBEngine(database=case.state / DB_NAME)
+    try:
+        adjacency = Adjacency.load(case.state)
+        assert adjacency is not None
+        rng = random.Random(seed)
+        nodes = as_int(engine.scalar("SELECT count(*) FROM nodes"))
+        for steps in (1, 3, 5):
+            start = {rng.randrange(nodes) for _ in range(3)}
+            assert adjacency.within(start, steps, edges_since(engine)) == _walk(engine, start, steps), (seed, start)
+    finally:
+        engine.close()
+
+
+def test_employer_texts_match_over_the_units_they_may_name(tmp_path: Path) -> None:
+    """The matcher over the few units ``unit_texts`` picks for some employer texts answers
+    them as the matcher of every unit does (names, names after a county, other counties)."""
+    case = _synth(tmp_path, SEEDS[1])
+    case.incremental()
+    units = _rows(case.path("units"))
+    rng = random.Random(4)
+    texts = [u["name"] + rng.choice(["科员", "副主任", "", "办公室"]) for u in rng.sample(units, 30)]
+    texts += [t[3:] for t in texts[:10]] + ["某某公司职员", "", "县财政局"]
+    engine = DuckDBEngine(database=case.state / DB_NAME)
+    try:
+        every = unit_matcher(engine.arrow("SELECT unit_id, name, region FROM units"))
+        for text in texts:
+            few = _units(engine, pa.table({"employer_title": pa.array([text], pa.string())}))
+            assert few.match(text) == every.match(text), text
+    finally:
+        engine.close()
+
+
+def test_employer_texts_match_over_a_few_units_as_over_all() -> None:
+    """Units named without their county, a county whose units disagree on the region (the last
+    one counts), namesakes in two counties: the few units picked answer as all of them do."""
+    units = pa.table(
+        {
+            "unit_id": ["u1", "u2", "u3", "u4", "u5", "u6"],
+            "name": ["仪陇县人民政府", "财政局", "财政局", "仪陇县教育局", "南部县卫生局", "卫生局"],
+            "region": ["511300", "511324", "511321", "511324", "511321", "511321"],
+        }
+    )
+    texts = ["仪陇县财政局科员", "南部县财政局会计", "仪陇县卫生局医生", "南部县卫生局护士", "财政局科员"]
+    texts += ["仪陇县教育局", "某公司", "仪陇县", "南部县人民医院"]
+    engine = DuckDBEngine()
+    try:
+        engine.register("units", units)
+        engine.register("unit_texts", unit_texts(units))
+        every = unit_matcher(units)
+        assert [every.match(t)[0] for t in texts[:2]] == ["u2", "u3"]  # by the county's (last) region
+        for text in texts:
+            few = _units(engine, pa.table({"employer_title": pa.array([text], pa.string())}))
+            assert few.match(text) == every.match(text), text
+    finally:
+        engine.close()

@@ -7,7 +7,16 @@ from collections.abc import Iterable
 
 from xuncha.identity.names import normalize_text
 
-_MAX_NAME = 40
+MAX_NAME = 40
+
+
+def split_county(text: str) -> tuple[str | None, str]:
+    """(the county name that starts a normalized unit or employer text, the rest)."""
+    for suffix in ("自治县", "县", "区", "市", "旗"):
+        pos = text.find(suffix)
+        if 1 <= pos <= 6 and len(text) > pos + len(suffix):
+            return text[: pos + len(suffix)], text[pos + len(suffix) :]
+    return None, text
 
 
 class UnitMatcher:
@@ -31,26 +40,20 @@ class UnitMatcher:
                 self._county_names[county] = region
             self._short[(rest, region)].append(unit_id)
 
-    @staticmethod
-    def _split_county(text: str) -> tuple[str | None, str]:
-        for suffix in ("自治县", "县", "区", "市", "旗"):
-            pos = text.find(suffix)
-            if 1 <= pos <= 6 and len(text) > pos + len(suffix):
-                return text[: pos + len(suffix)], text[pos + len(suffix) :]
-        return None, text
+    _split_county = staticmethod(split_county)
 
     def match(self, employer: str | None) -> tuple[str | None, str]:
         """(unit key, remaining title text); (None, text) when no unit is named."""
         text = normalize_text(employer)
         if not text:
             return None, ""
-        for length in range(min(len(text), _MAX_NAME), 1, -1):
+        for length in range(min(len(text), MAX_NAME), 1, -1):
             hits = self._full.get(text[:length])
             if hits and len(hits) == 1:
                 return hits[0], text[length:]
         county, rest = self._split_county(text)
         region = self._county_names.get(county) if county else None
-        for length in range(min(len(rest), _MAX_NAME), 1, -1):
+        for length in range(min(len(rest), MAX_NAME), 1, -1):
             hits = self._short.get((rest[:length], region))
             if hits and len(hits) == 1:
                 return hits[0], rest[length:]

@@ -130,27 +130,28 @@ def cands_sql(where: str = "true") -> str:
             WHERE coalesce(i.available, true) AND {where}"""
 
 
-def round_staff(engine: Engine, info: RoundInfo) -> None:
-    """``staff`` of the targets on the round's start date, split into ``key_persons`` and ``employees``."""
+def round_staff(engine: Engine, info: RoundInfo, *, targets: str = "targets", prefix: str = "") -> None:
+    """``staff`` of the targets on the round's start date, split into ``key_persons`` and ``employees``
+    (each per target; ``targets``: of those targets alone, into tables named with ``prefix``)."""
     day = f"DATE '{info.start_date.isoformat()}'"
     current = f"(p.start_date IS NULL OR p.start_date <= {day}) AND (p.end_date IS NULL OR p.end_date >= {day})"
     keys = "(SELECT list(role) FROM key_roles)"
     engine.create(
-        "staff",
+        f"{prefix}staff",
         f"""SELECT t.target, p.person, p.role, p.title, p._source AS source,
                    list_contains({keys}, p.role) AS is_key
-            FROM targets t JOIN positions_x p ON p.unit = t.target WHERE {current}""",
+            FROM {targets} t JOIN positions_x p ON p.unit = t.target WHERE {current}""",
     )
     engine.create(
-        "key_persons",
+        f"{prefix}key_persons",
         "SELECT target, person, any_value(role) AS role, any_value(title) AS title, "
-        "min(source) AS source FROM staff WHERE is_key GROUP BY target, person",
+        f"min(source) AS source FROM {prefix}staff WHERE is_key GROUP BY target, person",
     )
     engine.create(
-        "employees",
-        """SELECT target, person, any_value(role) AS role, any_value(title) AS title,
-                  min(source) AS source FROM staff s
-           WHERE NOT EXISTS (SELECT 1 FROM key_persons k WHERE k.target = s.target AND k.person = s.person)
+        f"{prefix}employees",
+        f"""SELECT target, person, any_value(role) AS role, any_value(title) AS title,
+                  min(source) AS source FROM {prefix}staff s
+           WHERE NOT EXISTS (SELECT 1 FROM {prefix}key_persons k WHERE k.target = s.target AND k.person = s.person)
            GROUP BY target, person""",
     )
 
@@ -228,6 +229,23 @@ def sql_in(column: str, values: Iterable[Any]) -> str:
     if len(text) == 1:
         return f"{column} = {text[0]}"
     return f"({column} BETWEEN {text[0]} AND {text[-1]} AND {column} IN ({', '.join(text)}))"
+
+
+def rows_listed(table: str, column: str, values: Iterable[str], listed: str, columns: str = "*") -> str:
+    """The rows of ``table`` whose text ``column`` is in table ``listed`` (which holds ``values``
+    in a column of the same name): one range per group of near values (the same first two
+    characters), which zone maps skip to, and no long lists of constants to plan."""
+    groups: dict[str, list[str]] = {}
+    for value in values:
+        if value is not None:
+            groups.setdefault(value[:2], []).append(value)
+    quoted = {k: ["'" + v.replace("'", "''") + "'" for v in (min(g), max(g))] for k, g in groups.items()}
+    parts = [
+        f"SELECT {columns} FROM {table} WHERE {column} BETWEEN {lo} AND {hi}"
+        f" AND {column} IN (SELECT {column} FROM {listed})"
+        for _, (lo, hi) in sorted(quoted.items())
+    ]
+    return " UNION ALL ".join(parts) or f"SELECT {columns} FROM {table} WHERE false"
 
 
 def rows_in(table: str, column: str, values: Iterable[Any]) -> str:

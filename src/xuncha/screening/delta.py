@@ -9,6 +9,8 @@ edges of the rows that went or came. Affected inspectors are named as it goes.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import pyarrow.compute as pc
 
 from xuncha.bundle.build import Builder
 from xuncha.bundle.csvfile import SNIFF_BYTES, fast_records, head_records, read_csv, sniff_delimiter
-from xuncha.bundle.headers import find_header
+from xuncha.bundle.headers import Header, find_header
 from xuncha.bundle.load import TableLoader  # the loader's own per-table checks, for one table
 from xuncha.bundle.model import TableData
 from xuncha.bundle.problems import Problem
@@ -41,10 +43,10 @@ from xuncha.graph.build import (
 )
 from xuncha.graph.complete import complete
 from xuncha.graph.members import MEMBER_NODE_SCHEMA, POSITION_SCHEMA, ROW_SCHEMA, link_rows, unit_matcher
-from xuncha.graph.units import UnitMatcher
+from xuncha.graph.units import MAX_NAME, UnitMatcher, split_county
 from xuncha.identity.names import normalize_text
-from xuncha.screening.context import rows_in, sql_in
-from xuncha.screening.state import FileStamp
+from xuncha.screening.context import rows_in, rows_listed, sql_in
+from xuncha.screening.state import Adjacency, FileStamp
 
 CORE_TRACKED = ("inspectors", "declarations", "objections")
 GRAPH_TRACKED = ("kinship", "family_members")
@@ -58,7 +60,8 @@ class Delta:
 
     added: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
-    problems: dict[str, list[Problem]] = field(default_factory=dict)  # by table
+    problems: dict[str, list[Problem]] = field(default_factory=dict)  # by table, in place of the saved ones
+    appended_problems: dict[str, list[Problem]] = field(default_factory=dict)  # by table, after the saved ones
     member_problems: list[Problem] = field(default_factory=list)
     removed_member_rows: set[str] = field(default_factory=set)  # sources of form rows that went
 
@@ -84,22 +87,21 @@ class Tail:
     data: TableData
     problems: list[Problem]  # the loader's problems of the appended rows
     first_row: int  # the row number of the first appended row
+    plain: str = ""  # the whole file's ``FileStamp.plain``
 
 
 def load_tail(root: Path, name: str, path: Path, old: FileStamp, engine: Engine) -> Tail | None:
     """The saved file (``old``) is a byte prefix of the CSV file ``path``: the rows after it,
-    numbered as a load of the whole file numbers them; None when that cannot be told cheaply and surely."""
+    numbered as a load of the whole file numbers them; None when that cannot be told cheaply and surely.
+    A saved file already known to be plain (``old.plain``) is not checked again: only the rows after it."""
     if path.suffix.lower() != ".csv" or path.name != old.file:
         return None
     data = path.read_bytes()
-    cut = _appended_at(data, old.size)
-    if cut is None:
-        return None
     table = load_schema().table(name)
-    head = data[:SNIFF_BYTES].decode("utf-8", errors="ignore")
-    delimiter = sniff_delimiter(head.split("\n", 1)[0])
-    header = find_header(head_records(head, delimiter), table)
-    if header is None or not _plain(data[:cut], delimiter):
+    delimiter, header = _head(data, table)
+    known = bool(old.plain) and old.plain == delimiter
+    cut = _appended_at(data, old.size, known)
+    if cut is None or header is None or not (known or _plain(data[:cut], delimiter)):
         return None
     # records are lines here: the header's lines, then the appended ones
     header_end = _after_lines(data, header.index + 1)
@@ -114,25 +116,50 @@ def load_tail(root: Path, name: str, path: Path, old: FileStamp, engine: Engine)
     loaded = loader.bundle.tables.get(name)
     if loaded is None:
         return None
-    return Tail(loaded, [p for p in loader.bundle.problems if p.row is not None], first)
+    plain = delimiter if _plain(data[cut:], delimiter) else ""
+    return Tail(loaded, [p for p in loader.bundle.problems if p.row is not None], first, plain)
 
 
-def _appended_at(data: bytes, cut: int) -> int | None:
-    """``cut`` (where the saved file ends in ``data``) when it ends a line of a UTF-8 file."""
-    if len(data) <= cut or data[cut - 1 : cut] != b"\n" or b"\x00" in data:
+def plain_of(path: Path, name: str) -> str:
+    """``FileStamp.plain`` of a table file: its delimiter when it is a CSV file in UTF-8 (no
+    byte order mark) whose records are its lines (see ``_plain``), else ""."""
+    if path.suffix.lower() != ".csv":
+        return ""
+    data = path.read_bytes()
+    delimiter, header = _head(data, load_schema().table(name))
+    plain = header is not None and data.endswith(b"\n") and _clean(data, start=True) and _plain(data, delimiter)
+    return delimiter if plain else ""
+
+
+def _head(data: bytes, table: Table) -> tuple[str, Header | None]:
+    head = data[:SNIFF_BYTES].decode("utf-8", errors="ignore")
+    delimiter = sniff_delimiter(head.split("\n", 1)[0])
+    return delimiter, find_header(head_records(head, delimiter), table)
+
+
+def _appended_at(data: bytes, cut: int, known: bool) -> int | None:
+    """``cut`` (where the saved file ends in ``data``) when it ends a line of a UTF-8 file;
+    ``known``: the saved part is known to be UTF-8 without NUL or byte order mark."""
+    if len(data) <= cut or data[cut - 1 : cut] != b"\n":
         return None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)):
-        return None
+    return cut if _clean(data[cut:] if known else data, start=not known) else None
+
+
+def _clean(part: bytes, *, start: bool) -> bool:
+    """UTF-8 without NUL; ``start``: the file's start, which has no byte order mark either."""
+    if b"\x00" in part or (start and part.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8))):
+        return False
     try:
-        data.decode("utf-8")
+        part.decode("utf-8")
     except UnicodeDecodeError:
-        return None
-    return cut
+        return False
+    return True
 
 
 def _plain(prefix: bytes, delimiter: str) -> bool:
     """No record of ``prefix`` spans lines: no bare CR, an even number of quotes before every
-    line end, and no quote inside a field (where a reader takes it as a character)."""
+    line end, and no quote inside a field (where a reader takes it as a character). A file
+    whose prefix and rest are each plain (the prefix ending a line) is plain."""
     a = np.frombuffer(prefix, dtype=np.uint8)
     cr = np.flatnonzero(a == 13)
     if cr.size and (cr[-1] + 1 >= a.size or bool(np.any(a[cr + 1] != 10))):
@@ -357,33 +384,65 @@ class GraphChange:
     forms: pa.Table | None  # form rows that came (loaded shape)
 
 
-def apply_graph(engine: Engine, change: GraphChange, reach: int, delta: Delta) -> None:
+def apply_graph(
+    engine: Engine, change: GraphChange, reach: int, delta: Delta, adjacency: Adjacency | None = None
+) -> None:
     """Patch kin rows, members, positions, virtual people, nodes, facts and edges; put every
-    inspector within ``reach`` steps of a touched node into ``affected``."""
+    candidate within ``reach`` steps of a touched node into ``affected`` (walked over the
+    saved ``adjacency`` and ``edges_since`` when given, else over ``edges``)."""
     engine.register("gone_sources", pa.table({"source": pa.array(change.removed_sources, pa.string())}))
     engine.create("touched", "SELECT NULL::INTEGER AS node_id WHERE false")
+    engine.create("moved_units", "SELECT NULL::VARCHAR AS unit WHERE false")  # where positions came or went
     _remove(engine, change)
     members = _link(engine, change.forms, delta)
-    engine.register("new_kin_rows", pa.concat_tables([change.kin_rows, members.rows.cast(ROW_SCHEMA)]))
+    kin_rows = pa.concat_tables([change.kin_rows, members.rows.cast(ROW_SCHEMA)])
+    engine.register("new_kin_rows", kin_rows)
     engine.execute("INSERT INTO kin_rows SELECT * FROM new_kin_rows")
-    _add_terms(engine)
-    _add_nodes(engine, members.nodes)
-    _add_positions(engine, members.positions)
-    engine.create(
-        "new_facts", f"{ids_sql('new_kin_rows', 'new_virtual_parent', 'new_virtual_spouse')} SELECT * FROM ids"
-    )
+    # the few persons and nodes the new rows name stand in for the saved ones (and spare scans of them)
+    people = _column_of(kin_rows, ["person", "relative"]).to_pylist()
+    with _shadow(engine, "persons", "person_key", people, "person_key, gender"):
+        _add_terms(engine)
+        _add_nodes(engine, members.nodes)
+        named = engine.arrow(
+            """SELECT key FROM new_virtual_nodes UNION SELECT child FROM new_virtual_parent
+               UNION SELECT parent FROM new_virtual_parent UNION SELECT a FROM new_virtual_spouse
+               UNION SELECT b FROM new_virtual_spouse"""
+        )
+        keys = people + _column_of(members.positions, ["person"]).to_pylist() + named.column(0).to_pylist()
+        keys += _column_of(members.nodes, ["key"]).to_pylist()
+        with _shadow(engine, "nodes", "key", keys, "node_id, key"):
+            _add_positions(engine, members.positions)
+            engine.create(
+                "new_facts", f"{ids_sql('new_kin_rows', 'new_virtual_parent', 'new_virtual_spouse')} SELECT * FROM ids"
+            )
     engine.execute("INSERT INTO facts SELECT * FROM new_facts")
     engine.execute("INSERT INTO facts_touched SELECT * FROM new_facts")
     _rebuild_edges(engine)
-    _affected_by_reach(engine, reach)
+    _affected_by_reach(engine, reach, adjacency)
+
+
+@contextmanager
+def _shadow(engine: Engine, table: str, column: str, values: list[str], columns: str) -> Iterator[None]:
+    """A temporary ``table`` of the rows whose ``column`` is one of ``values`` (only ``columns``:
+    a query of others fails, it is not wrong) stands in for the saved one (read only) while the block runs."""
+    engine.register(f"{table}_wanted", pa.table({column: pa.array(sorted(set(values)), pa.string())}))
+    engine.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} AS "
+        + rows_listed(f"main.{table}", column, set(values), f"{table}_wanted", columns)
+    )
+    try:
+        yield
+    finally:
+        engine.execute(f"DROP TABLE temp.{table}")
 
 
 def _remove(engine: Engine, change: GraphChange) -> None:
     """Take out what the rows that went made: facts, virtual people, members, positions."""
     gone = "(SELECT source FROM gone_sources)"
-    engine.create("facts_touched", f"SELECT * FROM facts WHERE source IN {gone}")
-    if not change.removed_sources and not change.removed_forms:
+    if not change.removed_sources and not change.removed_forms:  # rows only came (a cadre form appended)
+        engine.create("facts_touched", "SELECT * FROM facts WHERE false")
         return
+    engine.create("facts_touched", f"SELECT * FROM facts WHERE source IN {gone}")
     engine.execute(f"DELETE FROM facts WHERE source IN {gone}")
     forms = pa.array(change.removed_forms, pa.string())
     engine.register("gone_forms", pa.table({"source": forms}))
@@ -392,6 +451,9 @@ def _remove(engine: Engine, change: GraphChange) -> None:
            WHERE p._source IN (SELECT source FROM gone_forms)"""
     )
     _positions_touch(engine, "(SELECT * FROM positions_x WHERE _source IN (SELECT source FROM gone_forms))")
+    engine.execute(
+        "INSERT INTO moved_units SELECT unit FROM positions_x WHERE _source IN (SELECT source FROM gone_forms)"
+    )
     engine.execute("DELETE FROM positions_x WHERE _source IN (SELECT source FROM gone_forms)")
     engine.execute("DELETE FROM member_nodes WHERE key IN (SELECT 'FM:' || source FROM gone_forms)")
     engine.execute(f"DELETE FROM kin_rows WHERE _source IN {gone}")
@@ -441,11 +503,45 @@ def _link(engine: Engine, forms: pa.Table | None, delta: Delta) -> _Members:
 
 def _units(engine: Engine, forms: pa.Table) -> UnitMatcher:
     """The matcher of employer texts; with no employer text on the forms, one with no units
-    (it matches nothing, as the full one matches nothing in an empty text)."""
-    texts = _column_of(forms, ["employer_title"])
-    if not any(normalize_text(t) for t in texts.to_pylist()):
+    (it matches nothing, as the full one matches nothing in an empty text). Over the saved
+    ``unit_texts``, a matcher of just the units it may look up for these texts: those whose
+    name or name without county is a start of a text or of its rest, and the last unit of
+    its county (whose region the matcher keeps for the county), in the units' order: it
+    answers these texts as the matcher of every unit does."""
+    texts = [t for t in (normalize_text(v) for v in _column_of(forms, ["employer_title"]).to_pylist()) if t]
+    if not texts:
         return UnitMatcher([])
-    return unit_matcher(engine.arrow("SELECT unit_id, name, region FROM units"))
+    if not engine.has_table("unit_texts"):
+        return unit_matcher(engine.arrow("SELECT unit_id, name, region FROM units"))
+    starts, rests, counties = set(), set(), set()
+    for text in texts:
+        county, rest = split_county(text)
+        starts |= {text[:n] for n in range(2, min(len(text), MAX_NAME) + 1)}
+        rests |= {rest[:n] for n in range(2, min(len(rest), MAX_NAME) + 1)}
+        counties |= {county} if county else set()
+    last = f"SELECT max(ord) FROM unit_texts WHERE {sql_in('county', counties)} GROUP BY county"
+    where = " OR ".join([sql_in("text", starts), sql_in("rest", rests), f"ord IN ({last})"])
+    return unit_matcher(engine.arrow(f"SELECT unit_id, name, region FROM unit_texts WHERE {where} ORDER BY ord"))
+
+
+def unit_texts(units: pa.Table) -> pa.Table:
+    """``unit_texts``: each unit's normalized name split as the matcher of employer texts
+    splits it, in the order of ``units`` (see ``_units``)."""
+    names = units.column("name").to_pylist()
+    texts = [normalize_text(n) for n in names]
+    split = [split_county(t) for t in texts]
+    region = units.column("region") if "region" in units.column_names else pa.nulls(units.num_rows, pa.string())
+    return pa.table(
+        {
+            "ord": pa.array(range(units.num_rows), pa.int64()),
+            "unit_id": units.column("unit_id").cast(pa.string()),
+            "name": pa.array(names, pa.string()),
+            "region": region.cast(pa.string()),
+            "text": pa.array(texts, pa.string()),
+            "county": pa.array([c for c, _ in split], pa.string()),
+            "rest": pa.array([r for _, r in split], pa.string()),
+        }
+    )
 
 
 def _column_of(table: pa.Table, names: list[str]) -> pa.Array:
@@ -485,6 +581,7 @@ def _add_nodes(engine: Engine, members: pa.Table) -> None:
 def _add_positions(engine: Engine, positions: pa.Table) -> None:
     engine.register("new_positions", positions)
     engine.execute("INSERT INTO positions_x SELECT * FROM new_positions")
+    engine.execute("INSERT INTO moved_units SELECT unit FROM new_positions")
     engine.execute("INSERT INTO touched SELECT n.node_id FROM new_positions p JOIN nodes n ON n.key = p.person")
     _positions_touch(engine, "new_positions")
 
@@ -534,15 +631,39 @@ def _rebuild_edges(engine: Engine) -> None:
     # the nodes of the touched pairs stand in for ``nodes`` (and spare a scan of all of them)
     engine.execute(f"CREATE OR REPLACE TEMP TABLE nodes AS {rows_in('main.nodes', 'node_id', both)}")
     try:
-        engine.execute(f"INSERT INTO edges {ids}{CANON.format(k=k)}{EDGE_ROWS}")
+        engine.execute(f"CREATE OR REPLACE TEMP TABLE edges_new AS {ids}{CANON.format(k=k)}{EDGE_ROWS}")
     finally:
         engine.execute("DROP TABLE temp.nodes")
+    engine.execute("INSERT INTO edges SELECT * FROM edges_new")
+    if engine.has_table("edges_since"):  # the edges added since the saved adjacency
+        engine.execute("INSERT INTO edges_since SELECT src, dst FROM edges_new")
 
 
-def _affected_by_reach(engine: Engine, reach: int) -> None:
-    """Every inspector within ``reach`` steps (any edges) of a touched node."""
-    seen = {int(v) for v in engine.arrow("SELECT DISTINCT node_id FROM touched WHERE node_id IS NOT NULL").column(0)}
-    frontier = set(seen)
+def _affected_by_reach(engine: Engine, reach: int, adjacency: Adjacency | None) -> None:
+    """Every candidate within ``reach`` steps (any edges) of a touched node (kin ties are
+    found for candidates alone: the records of the other inspectors do not follow the graph).
+    ``cands_all`` holds every candidate whose row did not change (those that did are affected)."""
+    touched = {int(v) for v in engine.arrow("SELECT DISTINCT node_id FROM touched WHERE node_id IS NOT NULL").column(0)}
+    if adjacency is not None and engine.has_table("edges_since"):
+        seen = adjacency.within(touched, reach, edges_since(engine))
+    else:
+        seen = _walk(engine, touched, reach)
+    engine.register("seen_nodes", pa.table({"node_id": pa.array(sorted(seen), pa.int32())}))
+    engine.execute("INSERT INTO affected SELECT DISTINCT person FROM cands_all SEMI JOIN seen_nodes USING (node_id)")
+
+
+def edges_since(engine: Engine) -> dict[int, set[int]]:
+    """The edges added since the saved adjacency, by ``src``."""
+    since = engine.arrow("SELECT src, dst FROM edges_since").to_pydict()
+    more: dict[int, set[int]] = {}
+    for a, b in zip(since["src"], since["dst"], strict=True):
+        more.setdefault(int(a), set()).add(int(b))
+    return more
+
+
+def _walk(engine: Engine, start: set[int], reach: int) -> set[int]:
+    """The nodes within ``reach`` steps of ``start`` over ``edges``."""
+    seen, frontier = set(start), set(start)
     for _ in range(reach):
         if not frontier:
             break
@@ -551,9 +672,4 @@ def _affected_by_reach(engine: Engine, reach: int) -> None:
         found = engine.arrow("SELECT DISTINCT e.dst FROM edges e SEMI JOIN frontier f ON e.src = f.node_id").column(0)
         frontier = {int(v) for v in found.to_pylist()} - seen
         seen |= frontier
-    # the node ids joined, not listed: only ``key`` is read, and a join reads it from fewer rows
-    engine.register("seen_nodes", pa.table({"node_id": pa.array(sorted(seen), pa.int32())}))
-    engine.execute(
-        """INSERT INTO affected SELECT n.key FROM nodes n SEMI JOIN seen_nodes s USING (node_id)
-            WHERE n.key IN (SELECT person FROM inspectors)"""
-    )
+    return seen

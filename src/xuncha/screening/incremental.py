@@ -8,11 +8,13 @@ screens again the inspectors the change can reach, with the same result a full r
 
 from __future__ import annotations
 
+import gc
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 
@@ -38,9 +40,12 @@ from xuncha.screening.delta import (
     apply_graph,
     diff_kinship,
     diff_members,
+    edges_since,
     load_table,
     load_tail,
+    plain_of,
     shape_differs,
+    unit_texts,
 )
 from xuncha.screening.kin import derive_kin_ties_forward
 from xuncha.screening.output import PAIRS_SQL, pair_ranking
@@ -56,18 +61,22 @@ from xuncha.screening.run import (
 from xuncha.screening.state import (
     DB_NAME,
     MANIFEST,
+    Adjacency,
     Changes,
     Manifest,
     Reason,
     RunKey,
+    Segments,
     bundle_files,
     detect,
     problems_from_json,
     problems_to_json,
     read_manifest,
+    read_problems,
     stamp,
     unfit,
     write_manifest,
+    write_problems,
 )
 
 SAVED = (
@@ -97,12 +106,14 @@ SAVED = (
     "place_checked",
     "kin_rendered",
     "known_names",
+    "edges_since",
 )
 _SOURCE = {"kin_groups_all": "kin_groups", "cands_all": "cands"}  # saved under another name
 _ORDER = {
     "edges": "src",
     "nodes": "node_id",
     "conflicts": "inspector",
+    "pairs": "inspector",
     "facts": "s_id",
     "persons": "person_key",
     "person_ids": "person_id",
@@ -126,6 +137,7 @@ class Outcome:
     removed: int = 0
     screen_seconds: float = 0.0
     pending: tuple[Path, Manifest] | None = None  # manifest to write once the state is closed
+    problems: _Problems | None = None  # the saved problems and this run's changes to them
 
 
 class _Fallback(Exception):
@@ -141,18 +153,33 @@ def screen_with_state(
     ``result.engine`` holds ``conflicts`` and ``conflict_changes``; close the result when done."""
     started = time.perf_counter()
     manifest = read_manifest(state_dir)
-    reason = unfit(manifest, key, bundle_path, state_dir)
-    if manifest is not None and reason is None:
-        changes = detect(manifest, bundle_path)
-        reason = changes.layout or _untracked(changes)
-        if reason is None:
-            try:
-                return _incremental(bundle_path, policy, manifest, changes, state_dir, started, memory_limit)
-            except _Fallback as exc:
-                reason = exc.reason
+    with _collector_paused():
+        reason = unfit(manifest, key, bundle_path, state_dir)
+        if manifest is not None and reason is None:
+            changes = detect(manifest, bundle_path)
+            reason = changes.layout or _untracked(changes)
+            if reason is None:
+                try:
+                    return _incremental(bundle_path, policy, manifest, changes, state_dir, started, memory_limit)
+                except _Fallback as exc:
+                    reason = exc.reason
     assert reason is not None
     previous = state_dir / DB_NAME if manifest is not None and manifest.key.round == round_id else None
     return _full(bundle_path, round_id, policy, key, state_dir, previous, reason, started, memory_limit)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the small run lasts: its many small objects would
+    otherwise make the collector walk every object of the loaded modules again and again
+    (a third of the Python time at 1M persons). Reference counting frees them as usual."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _untracked(changes: Changes) -> Reason | None:
@@ -243,13 +270,22 @@ def _save(result: ScreenResult, bundle: Bundle, key: RunKey, state_dir: Path, gr
     # persons by person_id and by name, for looking a few up (see delta.py)
     engine.create("person_ids", "SELECT person_id, person_key FROM persons WHERE person_id IS NOT NULL")
     engine.create("person_names", "SELECT name, person_key FROM persons WHERE name IS NOT NULL")
-    # names of the persons on records (a person node's name changes only with ``persons``: a full run)
+    engine.create("edges_since", "SELECT src, dst FROM edges WHERE false")  # added after the saved adjacency
+    # names of the persons on records (a person node's name changes only with ``persons``: a full run),
+    # and no name for the units on records, which are no node (nor become one: a node's key is a
+    # person's, or a form row's "FM:…", or a virtual person's "~…")
     engine.create(
         "known_names",
-        """SELECT key, name FROM nodes WHERE origin = 'person'
-             AND key IN (SELECT inspector FROM conflicts UNION SELECT counterpart FROM conflicts)""",
+        """WITH keyed AS (SELECT inspector AS key FROM conflicts UNION SELECT counterpart FROM conflicts)
+           SELECT key, name FROM nodes WHERE origin = 'person' AND key IN (SELECT key FROM keyed)
+           UNION ALL
+           SELECT key, NULL FROM keyed WHERE key IN (SELECT unit_id FROM units)
+             AND key NOT IN (SELECT key FROM nodes) AND NOT starts_with(key, 'FM:') AND NOT starts_with(key, '~')""",
     )
     names = list(SAVED)
+    if bundle.has("units"):  # for matching the employer texts of cadre forms that come later
+        engine.register("unit_texts", unit_texts(bundle.table("units")))
+        names.append("unit_texts")
     for table in GRAPH_TRACKED:
         if bundle.has(table):
             engine.register(f"src_{table}", bundle.table(table))
@@ -265,10 +301,17 @@ def _save(result: ScreenResult, bundle: Bundle, key: RunKey, state_dir: Path, gr
         engine.execute(f'CREATE TABLE st."{name}" AS SELECT * FROM "{_SOURCE.get(name, name)}"{order}')
     engine.execute("DETACH st")
     fresh.replace(state_dir / DB_NAME)
+    edges = engine.arrow("SELECT src, dst FROM edges ORDER BY src")
+    Adjacency.save(state_dir, edges.column("src").to_numpy(), edges.column("dst").to_numpy())
     tables, others = bundle_files(bundle.root)
-    manifest = Manifest(key, {n: stamp(n, p) for n, p in tables.items()}, others)
-    manifest.problems = _segments(bundle, graph_problems)
+    files = {n: stamp(n, p) for n, p in tables.items()}
+    if "family_members" in files:  # cadre forms are appended: whether a later run may read the new rows alone
+        files["family_members"] = replace(
+            files["family_members"], plain=plain_of(tables["family_members"], "family_members")
+        )
+    manifest = Manifest(key, files, others)
     manifest.round, manifest.stats = _round_doc(result.round), dict(result.stats)
+    write_problems(state_dir, _segments(bundle, graph_problems))  # before the manifest, which marks the state whole
     write_manifest(state_dir, manifest)
 
 
@@ -293,7 +336,7 @@ def _segments(bundle: Bundle, graph_problems: list[Problem]) -> dict[str, list[d
     return {k: problems_to_json(v) for k, v in segments.items()}
 
 
-def _problem_list(segments: dict[str, list[dict[str, Any]]]) -> list[Problem]:
+def _problem_list(segments: Segments) -> list[Problem]:
     """Bundle problems in load order, then graph problems."""
     names = ["files", *table_order(load_schema()), "members", "terms"]
     return [p for name in names for p in problems_from_json(segments.get(name, []))]
@@ -322,16 +365,17 @@ def _incremental(
         (state_dir / MANIFEST).unlink()  # a run that stops half way leaves no usable state
         # one transaction: scratch tables made and dropped inside it never reach the file
         engine.execute("BEGIN TRANSACTION")
-        delta = _apply(engine, bundle_path, policy, manifest, changes)
+        adjacency = Adjacency.load(state_dir)
+        delta = _apply(engine, bundle_path, policy, manifest, changes, adjacency)
         info = _round_info(manifest)
         staff = any(n in delta.added for n in GRAPH_TRACKED)  # positions_x may have changed
-        rescreened = _rescreen(engine, info, policy, manifest.key.stages, staff)
+        rescreened = _rescreen(engine, info, policy, manifest.key.stages, staff, adjacency)
         added, removed = _change_counts(engine)
-        _update_problems(engine, manifest.problems, delta)
+        problems = _Problems(state_dir, delta, _terms(engine, delta))
         stats = manifest.stats | _graph_stats(engine, manifest.stats, delta) | counts(engine, "cands_all")
         _drop_scratch(engine)
         engine.execute("COMMIT")
-        result = ScreenResult(info, engine, _problem_list(manifest.problems), stats)
+        result = _StateResult.lazy(info, engine, stats, problems)
         seconds = time.perf_counter() - started
         manifest.files = changes.stamps
         manifest.stats = stats
@@ -339,16 +383,69 @@ def _incremental(
         engine.close()
         raise
     return Outcome(
-        result, True, None, delta, sorted(changes.changed), rescreened, added, removed, seconds, (state_dir, manifest)
+        result,
+        True,
+        None,
+        delta,
+        sorted(changes.changed),
+        rescreened,
+        added,
+        removed,
+        seconds,
+        (state_dir, manifest),
+        problems,
     )
 
 
 def finish(outcome: Outcome) -> None:
-    """Close the result; after an incremental run the manifest is written once the state
-    database is closed (and so complete on disk)."""
+    """Close the result; after an incremental run the problems and the manifest are written
+    once the state database is closed (and so complete on disk), the manifest last."""
     outcome.result.close()
+    if outcome.problems is not None:
+        outcome.problems.save()
     if outcome.pending is not None:
         write_manifest(*outcome.pending)
+
+
+class _Problems:
+    """The problems of an incremental run: the saved ones (``problems.json``, read when first
+    wanted: a run that writes no outputs never reads them) with the run's changes applied."""
+
+    def __init__(self, state_dir: Path, delta: Delta, terms: list[Problem] | None) -> None:
+        self._state_dir, self._delta, self._terms = state_dir, delta, terms
+        self._segments: Segments | None = None
+
+    def segments(self) -> Segments:
+        if self._segments is None:
+            self._segments = read_problems(self._state_dir)
+            _update_problems(self._segments, self._delta, self._terms)
+        return self._segments
+
+    def save(self) -> None:
+        write_problems(self._state_dir, self.segments())
+
+
+class _StateResult(ScreenResult):
+    """A result whose problem list is made from the saved problems when first read."""
+
+    _problems: list[Problem] | None = None
+    _source: _Problems | None = None
+
+    @classmethod
+    def lazy(cls, info: RoundInfo, engine: Engine, stats: dict[str, int], source: _Problems) -> _StateResult:
+        result = cls(info, engine, [], stats)
+        result._problems, result._source = None, source
+        return result
+
+    @property
+    def problems(self) -> list[Problem]:
+        if self._problems is None:
+            self._problems = _problem_list(self._source.segments()) if self._source is not None else []
+        return self._problems
+
+    @problems.setter
+    def problems(self, value: list[Problem]) -> None:
+        self._problems = value
 
 
 def _round_info(manifest: Manifest) -> RoundInfo:
@@ -362,7 +459,9 @@ def _round_info(manifest: Manifest) -> RoundInfo:
     )
 
 
-def _apply(engine: Engine, root: Path, policy: Policy, manifest: Manifest, changes: Changes) -> Delta:
+def _apply(
+    engine: Engine, root: Path, policy: Policy, manifest: Manifest, changes: Changes, adjacency: Adjacency | None
+) -> Delta:
     delta = Delta()
     engine.create("affected", "SELECT NULL::VARCHAR AS person WHERE false")
     loaded: dict[str, pa.Table] = {}
@@ -380,7 +479,7 @@ def _apply(engine: Engine, root: Path, policy: Policy, manifest: Manifest, chang
             if shape_differs(engine, name, complete(name, loaded[name])):
                 raise _Fallback((f"表 {name} 的列有变化", f"the columns of table {name} changed"))
             apply_core(engine, name, loaded[name], delta)
-    _apply_graph(engine, policy, loaded, delta, tail)
+    _apply_graph(engine, policy, loaded, delta, tail, adjacency)
     return delta
 
 
@@ -397,13 +496,19 @@ def _appended_forms(engine: Engine, root: Path, manifest: Manifest, changes: Cha
         raise BundleError(next(p for p in tail.problems if p.level == "error"))
     added = append_members(engine, tail, delta)
     if added is not None:  # the saved rows' problems stay; the appended rows' follow them
-        delta.problems["family_members"] = problems_from_json(manifest.problems.get("family_members", []))
-        delta.problems["family_members"] += tail.problems
+        delta.appended_problems["family_members"] = tail.problems
+        fresh = changes.stamps["family_members"]
+        changes.stamps["family_members"] = replace(fresh, plain=tail.plain)
     return added
 
 
 def _apply_graph(
-    engine: Engine, policy: Policy, loaded: dict[str, pa.Table], delta: Delta, appended: pa.Table | None
+    engine: Engine,
+    policy: Policy,
+    loaded: dict[str, pa.Table],
+    delta: Delta,
+    appended: pa.Table | None,
+    adjacency: Adjacency | None,
 ) -> None:
     if not any(n in loaded for n in GRAPH_TRACKED) and appended is None:
         return
@@ -421,14 +526,17 @@ def _apply_graph(
     change = GraphChange(gone_kin + gone_forms, gone_forms, kin_rows, forms)
     engine.create("gone_relations", "SELECT NULL::VARCHAR AS relation WHERE false")
     engine.register("gone_sources", pa.table({"source": pa.array(change.removed_sources, pa.string())}))
-    engine.execute(
-        """INSERT INTO gone_relations SELECT DISTINCT relation FROM kin_rows
-           WHERE _source IN (SELECT source FROM gone_sources)"""
-    )
-    apply_graph(engine, change, policy.kin_reach.max_steps, delta)
+    if change.removed_sources:
+        engine.execute(
+            """INSERT INTO gone_relations SELECT DISTINCT relation FROM kin_rows
+               WHERE _source IN (SELECT source FROM gone_sources)"""
+        )
+    apply_graph(engine, change, policy.kin_reach.max_steps, delta, adjacency)
 
 
-def _rescreen(engine: Engine, info: RoundInfo, policy: Policy, stages: list[int], staff: bool) -> int:
+def _rescreen(
+    engine: Engine, info: RoundInfo, policy: Policy, stages: list[int], staff: bool, adjacency: Adjacency | None
+) -> int:
     """Screen the affected inspectors again and put their records in place of the old ones.
     The saved ``cands_all`` holds every candidate; ``cands`` only the affected ones.
     ``staff``: positions changed, so key persons and employees are made again."""
@@ -446,15 +554,20 @@ def _rescreen(engine: Engine, info: RoundInfo, policy: Policy, stages: list[int]
         _staff_again(engine, info)
         _forget_renderings(engine)
     engine.create("cands", cands_sql(who("i.person")))
-    derive_kin_ties_forward(
-        engine,
-        inspectors="SELECT DISTINCT node_id FROM cands",
-        counterparts="SELECT node_id FROM counterpart_nodes",
-        on=info.start_date,
-        reach=policy.kin_reach,
-        into="kin_ties_new",
-        shapes=False,
-    )
+    near = _near_edges(engine, adjacency, policy.kin_reach.max_steps)
+    try:
+        derive_kin_ties_forward(
+            engine,
+            inspectors="SELECT DISTINCT node_id FROM cands",
+            counterparts="SELECT node_id FROM counterpart_nodes",
+            on=info.start_date,
+            reach=policy.kin_reach,
+            into="kin_ties_new",
+            shapes=False,
+        )
+    finally:
+        if near:
+            engine.execute("DROP TABLE temp.edges")
     engine.execute(
         f"""DELETE FROM kin_ties WHERE inspector_id IN
             (SELECT node_id FROM cands_all WHERE {who("person")} UNION ALL SELECT node_id FROM cands)"""
@@ -465,8 +578,10 @@ def _rescreen(engine: Engine, info: RoundInfo, policy: Policy, stages: list[int]
         """SELECT * FROM kin_groups_all WHERE grp IN (SELECT grp FROM kin_edge_order
              WHERE edge_id IN (SELECT unnest(edges) FROM kin_ties_new) AND grp IS NOT NULL)""",
     )
-    # the rules read these three whole: the rows of the affected inspectors are all they need
-    shadowed = [(t, c) for t, c in (("inspectors", "person"), *_NAMED) if engine.has_table(t)]
+    # the rules read these whole: the rows of the affected inspectors are all they need
+    shadowed = [
+        (t, c) for t, c in (("inspectors", "person"), ("persons", "person_key"), *_NAMED) if engine.has_table(t)
+    ]
     for table, column in shadowed:
         engine.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM main.{table} WHERE {who(column)}")
     screen_rules(
@@ -487,6 +602,23 @@ def _rescreen(engine: Engine, info: RoundInfo, policy: Policy, stages: list[int]
 _NAMED = (("declarations", "inspector"), ("objections", "inspector"))
 
 
+def _near_edges(engine: Engine, adjacency: Adjacency | None, steps: int) -> bool:
+    """A temporary ``edges`` of the edges leaving the nodes within ``steps - 1`` of the
+    candidates (every edge a walk of ``steps`` from them can take), in place of the saved
+    one for the walks: one scan of ``edges`` instead of one a step, and of the columns the
+    walks and their tie-break read alone. False without an adjacency."""
+    if adjacency is None or not engine.has_table("edges_since"):
+        return False
+    starts = {int(v) for v in engine.arrow("SELECT DISTINCT node_id FROM cands").column(0).to_pylist()}
+    near = adjacency.within(starts, steps - 1, edges_since(engine))
+    engine.register("near_nodes", pa.table({"node_id": pa.array(sorted(near), pa.int32())}))
+    engine.execute(
+        """CREATE OR REPLACE TEMP TABLE edges AS SELECT edge_id, src, dst, step, grp, ends
+           FROM main.edges e SEMI JOIN near_nodes n ON e.src = n.node_id"""
+    )
+    return True
+
+
 def _forget_renderings(engine: Engine) -> None:
     """Renderings of paths over edges that were made again or are new: their ids may now stand for
     other edges. The others keep their meaning (the nodes and groups of an unchanged edge are unchanged)."""
@@ -502,42 +634,67 @@ def _forget_renderings(engine: Engine) -> None:
 
 def _patch_pairs(engine: Engine, which: str) -> None:
     """The ranking of (inspector, target) pairs is per pair: those of the affected inspectors
-    are ranked again, over their records alone."""
+    are ranked again, over their records alone (``conflicts_new``)."""
     engine.execute(f"DELETE FROM pairs WHERE {which}")
-    engine.execute(f"CREATE OR REPLACE TEMP TABLE conflicts AS SELECT * FROM main.conflicts WHERE {which}")
+    engine.execute("CREATE OR REPLACE TEMP TABLE conflicts AS SELECT * FROM conflicts_new")
     engine.execute(f"INSERT INTO pairs {PAIRS_SQL}")
     engine.execute("DROP TABLE temp.conflicts")
 
 
 def _staff_again(engine: Engine, info: RoundInfo) -> None:
-    """Key persons and employees made again; ``counterpart_nodes`` patched by the keys that came and went."""
-    people = "SELECT person FROM key_persons UNION SELECT person FROM employees"
-    engine.execute(f"CREATE OR REPLACE TEMP TABLE staff_before AS {people}")
-    round_staff(engine, info)
-    engine.execute(f"CREATE OR REPLACE TEMP TABLE staff_after AS {people}")
-    gone = engine.arrow("SELECT person FROM staff_before EXCEPT SELECT person FROM staff_after").column(0)
-    came = engine.arrow("SELECT person FROM staff_after EXCEPT SELECT person FROM staff_before").column(0)
-    if len(gone):
-        engine.execute(f"DELETE FROM counterpart_nodes WHERE {sql_in('key', gone.to_pylist())}")
-    if len(came):
+    """Key persons and employees of the targets where positions came or went (``moved_units``)
+    made again (they are per target); ``counterpart_nodes`` patched by the keys that came and went."""
+    units = engine.arrow("SELECT DISTINCT target FROM targets SEMI JOIN moved_units ON unit = target").column(0)
+    if not len(units):
+        return
+    where = sql_in("target", units.to_pylist())
+
+    def people(cond: str) -> set[str]:
+        query = f"SELECT person FROM key_persons WHERE {cond} UNION SELECT person FROM employees WHERE {cond}"
+        return {str(p) for p in engine.arrow(query).column(0).to_pylist()}
+
+    before = people(where)
+    engine.execute(f"CREATE OR REPLACE TEMP TABLE moved_targets AS SELECT * FROM targets WHERE {where}")
+    round_staff(engine, info, targets="moved_targets", prefix="moved_")
+    for table in ("key_persons", "employees"):
+        engine.execute(f"DELETE FROM {table} WHERE {where}")
+        engine.execute(f"INSERT INTO {table} SELECT * FROM moved_{table}")
+    after = people(where)
+    changed = sorted(before ^ after)
+    if not changed:
+        return
+    others = people(f"{sql_in('person', changed)} AND NOT {where}")  # staff of other targets too
+    gone, came = sorted(before - after - others), sorted(after - before - others)
+    if gone:
+        engine.execute(f"DELETE FROM counterpart_nodes WHERE {sql_in('key', gone)}")
+    if came:
         engine.execute(
             f"""INSERT INTO counterpart_nodes SELECT node_id, key FROM nodes
-                WHERE {sql_in("key", came.to_pylist())} AND key NOT IN (SELECT key FROM counterpart_nodes)"""
+                WHERE {sql_in("key", came)} AND key NOT IN (SELECT key FROM counterpart_nodes)"""
         )
 
 
-def _update_problems(engine: Engine, segments: dict[str, list[dict[str, Any]]], delta: Delta) -> None:
+def _terms(engine: Engine, delta: Delta) -> list[Problem] | None:
+    """The problems of the kinship terms, when the kin rows changed (else None: as saved)."""
+    if not any(n in delta.added for n in GRAPH_TRACKED):
+        return None
+    _refresh_terms(engine)
+    terms: list[Problem] = []
+    read_terms(engine.arrow("SELECT * FROM term_first ORDER BY ALL").to_pylist(), terms)
+    return terms
+
+
+def _update_problems(segments: Segments, delta: Delta, terms: list[Problem] | None) -> None:
     for name, problems in delta.problems.items():
         segments[name] = problems_to_json(problems)
+    for name, problems in delta.appended_problems.items():
+        segments[name] = segments.get(name, []) + problems_to_json(problems)
     if "family_members" in delta.added or delta.member_problems:
         gone = delta.removed_member_rows
         kept = [p for p in segments.get("members", []) if f"{p['file']}:{p['row']}" not in gone]
         fresh = problems_to_json(delta.member_problems)
         segments["members"] = sorted(kept + fresh, key=lambda p: p["row"] or 0)
-    if any(n in delta.added for n in GRAPH_TRACKED):
-        _refresh_terms(engine)
-        terms: list[Problem] = []
-        read_terms(engine.arrow("SELECT * FROM term_first ORDER BY ALL").to_pylist(), terms)
+    if terms is not None:
         segments["terms"] = problems_to_json(terms)
 
 
@@ -582,7 +739,7 @@ def _graph_stats(engine: Engine, saved: dict[str, int], delta: Delta) -> dict[st
 
 def _drop_scratch(engine: Engine) -> None:
     """Every table of the state file that is not saved (temporary tables go with the connection)."""
-    keep = set(SAVED) | {f"src_{t}" for t in GRAPH_TRACKED}
+    keep = set(SAVED) | {f"src_{t}" for t in GRAPH_TRACKED} | {"unit_texts"}
     names = engine.arrow("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").column(0).to_pylist()
     for name in names:
         if name not in keep:

@@ -27,6 +27,7 @@ from xuncha.screening.context import (
     region_matches,
     round_info,
     rows_in,
+    rows_listed,
     setup_round,
 )
 from xuncha.screening.kin import derive_kin_ties
@@ -172,15 +173,18 @@ REGION_KINDS = ("region_native", "region_home")
 
 
 def _names_of(engine: Engine, keys: list[str]) -> str:
-    """The query of (key, name) of the nodes with these keys: from ``known_names`` (the persons
-    a saved state has met on records) where it has them, the rest looked up by constant keys."""
+    """The query of (key, name) of the nodes with these keys: from ``known_names`` (the persons and units
+    a saved state has met on records) where it has them, the rest looked up by key ranges."""
     if not engine.has_table("known_names"):
         return rows_in("nodes", "key", keys)
     engine.register("wanted_keys", pa.table({"key": pa.array(keys, pa.string())}))
     known = engine.arrow("SELECT key FROM known_names SEMI JOIN wanted_keys USING (key)").column(0).to_pylist()
-    missing = set(keys) - set(known)
-    return f"""SELECT key, name FROM known_names SEMI JOIN wanted_keys USING (key)
-               UNION ALL SELECT key, name FROM ({rows_in("nodes", "key", missing)})"""
+    missing = sorted(set(keys) - set(known))
+    # looked up here, once: as constants in the records' query they were planned twice, at length
+    engine.register("missing_keys", pa.table({"key": pa.array(missing, pa.string())}))
+    engine.register("missing_names", engine.arrow(rows_listed("nodes", "key", missing, "missing_keys", "key, name")))
+    return """SELECT key, name FROM known_names SEMI JOIN wanted_keys USING (key)
+              UNION ALL SELECT key, name FROM missing_names"""
 
 
 def _create_hits(engine: Engine, name: str, queries: list[str], info: RoundInfo, only: str | None) -> None:

@@ -3,7 +3,8 @@
 The manifest says what the state was made from (round, stages, policy, bundle path,
 xuncha version, state format) and fingerprints every table file of the bundle (size,
 mtime_ns, sha256). A later run stats the files and hashes only those whose size or
-mtime changed, so unchanged large files are never read.
+mtime changed, so unchanged large files are never read. The input problems found so far
+are kept apart in ``problems.json``: a run reads them only when it writes its outputs.
 """
 
 from __future__ import annotations
@@ -14,15 +15,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from xuncha import __version__
 from xuncha.bundle.problems import Problem
 from xuncha.bundle.read import discover, is_workbook
 from xuncha.bundle.schema import load_schema
 from xuncha.policy.model import DEFAULT_POLICY
 
-STATE_FORMAT = 2
+STATE_FORMAT = 3  # 3: problems in their own file; stamps say whether a CSV file is plain
 DB_NAME = "state.duckdb"
 MANIFEST = "manifest.json"
+PROBLEMS = "problems.json"
+ADJACENCY = ("adjacency.offsets.npy", "adjacency.targets.npy")
 
 Reason = tuple[str, str]
 
@@ -36,6 +41,7 @@ class FileStamp:
     size: int
     mtime_ns: int
     sha256: str
+    plain: str = ""  # a CSV file whose records are its lines, in UTF-8: its delimiter ("" unknown or not)
 
 
 @dataclass(frozen=True)
@@ -58,18 +64,17 @@ class Manifest:
     others: list[str]  # the other entries of the bundle folder (ignored with a warning)
     round: dict[str, str] = field(default_factory=dict)  # the round's id, name, mode, level, start_date
     stats: dict[str, int] = field(default_factory=dict)
-    problems: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by segment
 
     def to_json(self) -> str:
         doc: dict[str, Any] = {"key": asdict(self.key), "files": {k: asdict(v) for k, v in self.files.items()}}
-        doc.update({"others": self.others, "round": self.round, "stats": self.stats, "problems": self.problems})
+        doc.update({"others": self.others, "round": self.round, "stats": self.stats})
         return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
         doc = json.loads(text)
         files = {k: FileStamp(**v) for k, v in doc["files"].items()}
-        return cls(RunKey(**doc["key"]), files, list(doc["others"]), doc["round"], doc["stats"], doc["problems"])
+        return cls(RunKey(**doc["key"]), files, list(doc["others"]), doc["round"], doc["stats"])
 
 
 def sha256_of(path: Path) -> str:
@@ -127,15 +132,34 @@ def read_manifest(state_dir: Path) -> Manifest | None:
 
 
 def write_manifest(state_dir: Path, manifest: Manifest) -> None:
-    tmp = state_dir / f"{MANIFEST}.tmp"
-    tmp.write_text(manifest.to_json(), "utf-8")
-    tmp.replace(state_dir / MANIFEST)
+    _write_json(state_dir / MANIFEST, manifest.to_json())
+
+
+Segments = dict[str, list[dict[str, Any]]]  # problems by where they come from (a table, "members", ...)
+
+
+def read_problems(state_dir: Path) -> Segments:
+    """The saved problems; a state without them is incomplete (its manifest is not written
+    before them), so a missing file is an error here, not an empty list."""
+    doc: Segments = json.loads((state_dir / PROBLEMS).read_text("utf-8"))
+    return doc
+
+
+def write_problems(state_dir: Path, segments: Segments) -> None:
+    _write_json(state_dir / PROBLEMS, json.dumps(segments, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def _write_json(path: Path, text: str) -> None:
+    tmp = path.with_name(f"{path.name}.tmp")
+    tmp.write_text(text, "utf-8")
+    tmp.replace(path)
 
 
 def unfit(manifest: Manifest | None, key: RunKey, bundle: Path, state_dir: Path) -> Reason | None:
     """Why the saved state cannot be reused for a run with ``key`` (None when it can)."""
+    incomplete = "状态目录为空或不完整", "the state folder is empty or incomplete"
     if manifest is None or not (state_dir / DB_NAME).exists():
-        return "状态目录为空或不完整", "the state folder is empty or incomplete"
+        return incomplete
     if is_workbook(bundle):
         return "数据包是单个工作簿，无法按表判断变化", "the bundle is one workbook; changes cannot be told per table"
     old = manifest.key
@@ -146,6 +170,7 @@ def unfit(manifest: Manifest | None, key: RunKey, bundle: Path, state_dir: Path)
         (old.stages != key.stages, ("审查阶段不同", "other stages")),
         (old.policy != key.policy, ("回避政策文件内容已变", "the policy file content changed")),
         (old.strict != key.strict, ("--strict 设置不同", "--strict differs")),
+        (not (state_dir / PROBLEMS).exists(), incomplete),
     ]
     return next((reason for bad, reason in checks if bad), None)
 
@@ -190,3 +215,50 @@ def problems_to_json(problems: list[Problem]) -> list[dict[str, Any]]:
 
 def problems_from_json(rows: list[dict[str, Any]]) -> list[Problem]:
     return [Problem(**row) for row in rows]
+
+
+class Adjacency:
+    """Who is next to whom in the graph as a full run saved it (every edge ``src`` -> ``dst``,
+    as offsets into the targets sorted by ``src``), read from memory-mapped files; with the
+    edges that later runs added (``edges_since``) it covers every edge of the graph now, and
+    more (edges taken out later stay): a walk over it reaches at least the nodes a walk over
+    the graph reaches."""
+
+    def __init__(self, offsets: np.ndarray, targets: np.ndarray) -> None:
+        self._offsets, self._targets = offsets, targets
+        self._size = len(offsets) - 1
+
+    @classmethod
+    def load(cls, state_dir: Path) -> Adjacency | None:
+        try:
+            offsets, targets = (np.load(state_dir / name, mmap_mode="r") for name in ADJACENCY)
+        except (OSError, ValueError):
+            return None
+        return cls(offsets, targets)
+
+    @staticmethod
+    def save(state_dir: Path, src: np.ndarray, dst: np.ndarray) -> None:
+        """From every edge's ``src`` and ``dst``."""
+        if len(src) > 1 and not bool(np.all(src[:-1] <= src[1:])):
+            order = np.argsort(src, kind="stable")
+            src, dst = src[order], dst[order]
+        size = int(src.max()) + 1 if len(src) else 0
+        offsets = np.zeros(size + 1, np.int64)
+        np.cumsum(np.bincount(src, minlength=size), out=offsets[1:])
+        np.save(state_dir / ADJACENCY[0], offsets)
+        np.save(state_dir / ADJACENCY[1], dst.astype(np.int32))
+
+    def within(self, start: set[int], steps: int, more: dict[int, set[int]]) -> set[int]:
+        """The nodes at most ``steps`` edges from ``start``, over these edges and ``more``."""
+        seen, frontier = set(start), set(start)
+        for _ in range(steps):
+            found: set[int] = set()
+            for node in frontier:
+                if 0 <= node < self._size:
+                    found.update(self._targets[self._offsets[node] : self._offsets[node + 1]].tolist())
+                found |= more.get(node, set())
+            frontier = found - seen
+            if not frontier:
+                break
+            seen |= frontier
+        return seen

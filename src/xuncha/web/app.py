@@ -64,7 +64,10 @@ def is_api(request: Request) -> bool:
 def _error(request: Request, status: int, zh: str, en: str) -> Response:
     if is_api(request):
         return JSONResponse({"error": {"zh": zh, "en": en}}, status_code=status)
-    return render(request, "error.html", {"status": status, "zh": zh, "en": en}, status_code=status)
+    # a form sent with a mistake: back to the form, where the browser keeps what was typed
+    back = status == 422 and request.method == "POST"
+    context = {"status": status, "zh": zh, "en": en, "back": back}
+    return render(request, "error.html", context, status_code=status)
 
 
 def _handlers(app: FastAPI) -> None:

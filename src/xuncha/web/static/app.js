@@ -31,5 +31,11 @@ document.addEventListener("click", function (event) {
   if (target && !window.confirm(target.dataset.confirm)) { event.preventDefault(); }
 });
 
+// Back to the form after a refused submission: <button data-back>. The browser restores the
+// form's page with the values typed into it.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-back]")) { event.preventDefault(); window.history.back(); }
+});
+
 document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
 document.addEventListener("htmx:afterSettle", function (event) { drawCharts(event.target); });

@@ -189,7 +189,9 @@ def _names(array: pa.Array) -> Converted:
 
 
 def _fast_number(array: pa.Array) -> pa.Array | None:
+    """The whole column cast at once, or None when Arrow cannot (invalid text, a type it does
+    not cast): the caller then reads the values one by one and reports each bad one."""
     try:
         return pc.cast(array, pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except pa.ArrowException:
         return None

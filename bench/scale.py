@@ -167,8 +167,9 @@ def duckdb_sizes(args: argparse.Namespace, book: Path, run_them: bool) -> dict[i
     return table
 
 
-def spark_size(args: argparse.Namespace, book: Path, duck: dict[int, dict[str, Measured]]) -> None:
-    """The smallest size on Spark in local mode, and its ratio to DuckDB."""
+def spark_size(args: argparse.Namespace, book: Path, duck: dict[int, dict[str, Measured]], run_it: bool) -> None:
+    """The smallest size on Spark in local mode (or, when not ``run_it``, its recorded figures),
+    and its ratio to DuckDB."""
     size = args.sizes[0]
     bundle = synth_bundle(args.out, size, args.seed, "csv")
     config = args.out / "spark-bench.yaml"  # local mode: the driver is the executor and needs the memory
@@ -177,7 +178,7 @@ def spark_size(args: argparse.Namespace, book: Path, duck: dict[int, dict[str, M
     spark = measured(
         book,
         f"{size} spark {args.spark_master}",
-        args.reuse,
+        args.reuse or not run_it,
         lambda: measure(bundle, args.out / f"scale-{size}-spark", options, ["probabilistic"]),
     )
     show(f"{size:,} spark", spark)
@@ -222,8 +223,8 @@ def main() -> None:
     print(f"DuckDB --memory-limit {args.memory_limit}; sizes {', '.join(f'{n:,}' for n in args.sizes)}", flush=True)
     book = args.out / "scale.json"
     duck = duckdb_sizes(args, book, "duckdb" in args.steps)
-    if "spark" in args.steps:
-        spark_size(args, book, duck)
+    if "spark" in args.steps or f"{args.sizes[0]} spark {args.spark_master}" in recorded(book):
+        spark_size(args, book, duck, run_it="spark" in args.steps)
     if "incremental" in args.steps:
         incremental_size(args, book)
 

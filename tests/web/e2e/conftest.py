@@ -117,3 +117,20 @@ class Shots:
 @pytest.fixture(scope="module")
 def shots(request: pytest.FixtureRequest) -> Shots:
     return Shots(ARTIFACTS / request.module.__name__.rsplit(".", 1)[-1])
+
+
+def log_in(browser: Any, live: LiveServer, name: str, **options: Any) -> Any:
+    """A page in a fresh browser context logged in as ``name`` (password ``PASSWORD``); every
+    confirm() dialog is accepted. ``options`` go to ``new_context``."""
+    from tests.web.conftest import PASSWORD
+
+    context = browser.new_context(locale="zh-CN", **options)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(live.url + "/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert page.url == live.url + "/", (page.url, page.content()[:3000])
+    return page

@@ -5,25 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from tests.web.conftest import PASSWORD
-from tests.web.e2e.conftest import LiveServer, Shots
+from tests.web.e2e.conftest import LiveServer, Shots, log_in
 from xuncha.store.db import session_factory
 from xuncha.store.users import add_user
 
 
 def test_refused_form_goes_back_with_the_typed_values(live: LiveServer, browser: Any, shots: Shots) -> None:
-    factory = session_factory(live.app.state.engine)
-    with factory() as db:
-        _add(db, "back_admin")
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
-    page.goto(live.url + "/login")
-    page.fill("input[name=name]", "back_admin")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(live.url + "/")
+    with session_factory(live.app.state.engine)() as db:
+        add_user(db, "back_admin", "admin", PASSWORD)
+        db.commit()
+    page = log_in(browser, live, "back_admin")
     page.goto(live.url + "/users")
     page.fill("input[name=name]", "back_admin")  # taken: the server refuses it
     page.fill("input[name=display_name]", "王小明")
@@ -37,9 +29,4 @@ def test_refused_form_goes_back_with_the_typed_values(live: LiveServer, browser:
     page.wait_for_url(live.url + "/users")
     assert page.input_value("input[name=name]") == "back_admin"
     assert page.input_value("input[name=display_name]") == "王小明"
-    context.close()
-
-
-def _add(db: Session, name: str) -> None:
-    add_user(db, name, "admin", PASSWORD)
-    db.commit()
+    page.context.close()

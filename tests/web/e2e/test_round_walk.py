@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from tests.web.conftest import PASSWORD
 from tests.web.county import ROUND
-from tests.web.e2e.conftest import LiveServer, Shots
+from tests.web.e2e.conftest import LiveServer, Shots, log_in
 from xuncha.store.db import session_factory
 from xuncha.store.models import RecusalApplication, Team, TeamMember
 from xuncha.store.users import add_user
@@ -30,16 +30,7 @@ def _session(live: LiveServer) -> Session:
 
 def _page(browser: Any, live: LiveServer, name: str) -> Any:
     """A fresh browser context logged in as ``name``; every confirm() dialog is accepted."""
-    context = browser.new_context(locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(live.url + "/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    assert page.url == live.url + "/", (page.url, page.content()[:3000])
-    return page
+    return log_in(browser, live, name, accept_downloads=True)
 
 
 def _staffed_teams(live: LiveServer) -> list[Team]:

@@ -79,7 +79,12 @@ def test_appraisal_is_stored_and_listed_on_the_person_page(web: Office) -> None:
         admin.post(f"/evaluation/{ROUND}/appraisals", data=form | {"score": "92", "grade": "优秀"}).status_code == 303
     )
     assert admin.post(f"/evaluation/{ROUND}/appraisals", data=form | {"person_key": "NOBODY"}).status_code == 422
-    assert admin.post(f"/evaluation/{ROUND}/appraisals", data=form | {"grade": "良好"}).status_code == 422
+    refused = admin.post(f"/evaluation/{ROUND}/appraisals", data=form | {"grade": "良好"})
+    assert refused.status_code == 422 and "data-back" in refused.text  # back to the form, values kept
+    inline = admin.post(
+        f"/evaluation/{ROUND}/appraisals", data=form | {"grade": "良好"}, headers={"HX-Request": "true"}
+    )
+    assert inline.status_code == 422 and "data-back" not in inline.text  # htmx: the form is still on the page
     assert admin.post("/evaluation/R-OLD/appraisals", data=form).status_code == 422  # P2 on no team of R-OLD
     leading = web.client("leading_group")
     assert leading.post(f"/evaluation/{ROUND}/appraisals", data=form).status_code == 403

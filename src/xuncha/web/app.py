@@ -65,7 +65,8 @@ def _error(request: Request, status: int, zh: str, en: str) -> Response:
     if is_api(request):
         return JSONResponse({"error": {"zh": zh, "en": en}}, status_code=status)
     # a form sent with a mistake: back to the form, where the browser keeps what was typed
-    back = status == 422 and request.method == "POST"
+    # (not for htmx, whose answer lands inside the page that still holds the form)
+    back = status == 422 and request.method == "POST" and not request.headers.get("hx-request")
     context = {"status": status, "zh": zh, "en": en, "back": back}
     return render(request, "error.html", context, status_code=status)
 
